@@ -1,0 +1,58 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/** Every setting the service reads, from environment variables, validated once at start. */
+export class Env {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/brokerage';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsString() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Namespace for every Redis key, so several deployments or test runs can share one Redis. */
+  @IsString() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, ":", "_" or "-"' })
+  REDIS_PREFIX = 'brokerage';
+
+  /** Requests per minute and client IP on public endpoints; 0 turns the limit off. */
+  @Transform(toInt) @IsInt() @Min(0)
+  PUBLIC_RATE_LIMIT = 600;
+
+  /** Honour X-Forwarded-For (set when running behind a reverse proxy). */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError with one line naming the variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const known = Object.keys(new Env());
+  const given = Object.fromEntries(known.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  const env = Object.assign(new Env(), plainToInstance(Env, given));
+  const [error] = validateSync(env, { forbidUnknownValues: false });
+  if (error) {
+    // class-validator lists constraints last-declared first; the first-declared (the type check) reads best
+    const reason = Object.values(error.constraints ?? {}).pop()?.replace(`${error.property} `, '') ?? 'is invalid';
+    throw new ConfigError(`Invalid configuration: ${error.property} ${reason} (got ${JSON.stringify(source[error.property])})`);
+  }
+  return env;
+}
