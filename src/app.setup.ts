@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { createValidationPipe } from './common/validation';
 import { Env } from './config/env';
+import { httpLog } from './observability/http-log';
+import { requestContext } from './observability/request-context';
 
 /** Everything main.ts and the end-to-end tests apply to the app alike. */
 export function configureApp(app: INestApplication): INestApplication {
@@ -11,6 +13,8 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   express.set('trust proxy', env.TRUST_PROXY);
   express.disable('x-powered-by');
+  express.use(requestContext);
+  express.use(httpLog);
   express.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

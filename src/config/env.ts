@@ -26,6 +26,25 @@ export class Env {
   @IsString() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, ":", "_" or "-"' })
   REDIS_PREFIX = 'brokerage';
 
+  /** Also run the queue workers inside the API process (small setups); `npm run start:worker` runs them alone. */
+  @Transform(toBool) @IsBoolean()
+  WORKER_IN_PROCESS = true;
+
+  /** Jobs one worker process runs at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  /** A job whose worker stops renewing its lock for this long (crash, kill) is handed to another worker. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  JOB_LOCK_MS = 30000;
+
+  /** Tries per job before it is marked failed; retries back off exponentially from JOB_BACKOFF_MS. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  JOB_ATTEMPTS = 3;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  JOB_BACKOFF_MS = 2000;
+
   /** Requests per minute and client IP on public endpoints; 0 turns the limit off. */
   @Transform(toInt) @IsInt() @Min(0)
   PUBLIC_RATE_LIMIT = 600;
@@ -39,6 +58,10 @@ export class Env {
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
+
+  /** json: one object per line with a request id (for log shippers); pretty: for humans. */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT = 'json';
 }
 
 export class ConfigError extends Error {}

@@ -62,6 +62,22 @@ export class CreateEventDto {
   @ApiPropertyOptional({ example: 5, default: 0 }) @IsOptional() @IsInt() @Min(0) @Max(120) changeoverMinutes?: number;
   @ApiProperty({ example: 30 }) @IsInt() @Min(1) @Max(10_000) tables: number;
 
+  @ApiPropertyOptional({
+    example: [['startup', 'startup']], default: [],
+    description: 'Pairs of participant types that may not meet (unordered); each type must be one of participantTypes',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(400)
+  @IsArray({ each: true }) @ArrayMinSize(2, { each: true }) @ArrayMaxSize(2, { each: true })
+  forbiddenTypePairs?: string[][];
+
+  @ApiPropertyOptional({ nullable: true, example: 20, description: 'Open (pending or accepted) requests a participant may have sent; null = no cap' })
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  maxRequestsPerParticipant?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 72, description: 'Hours after which an unanswered request expires; null = never' })
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  requestExpiryHours?: number | null;
+
   @ApiProperty({ type: [SessionDto] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SessionDto)
   sessions: SessionDto[];

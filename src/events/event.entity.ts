@@ -59,6 +59,16 @@ export class Event {
   @Column()
   tables: number;
 
+  /** Unordered pairs of participant types that may not meet. */
+  @Column({ name: 'forbidden_type_pairs', type: 'jsonb' })
+  forbiddenTypePairs: string[][];
+
+  @Column({ name: 'max_requests_per_participant', type: 'integer', nullable: true })
+  maxRequestsPerParticipant: number | null;
+
+  @Column({ name: 'request_expiry_hours', type: 'integer', nullable: true })
+  requestExpiryHours: number | null;
+
   /** Maintained by a database trigger; read-only for the application. */
   @Column({ name: 'confirmed_count', insert: false, update: false })
   confirmedCount: number;

@@ -20,6 +20,9 @@ export function eventView(event: Event) {
     meetingMinutes: event.meetingMinutes,
     changeoverMinutes: event.changeoverMinutes,
     tables: event.tables,
+    forbiddenTypePairs: event.forbiddenTypePairs,
+    maxRequestsPerParticipant: event.maxRequestsPerParticipant,
+    requestExpiryHours: event.requestExpiryHours,
     confirmedCount: event.confirmedCount,
     sessions: (event.sessions ?? []).map((session) => ({
       id: session.id,

@@ -32,6 +32,8 @@ export class EventsService {
         ...fields, ...times, sessions: [], organiserId: organiser.id,
         description: dto.description ?? '', venue: dto.venue ?? '', capacity: dto.capacity ?? null,
         waitlist: dto.waitlist ?? false, changeoverMinutes: dto.changeoverMinutes ?? 0,
+        forbiddenTypePairs: this.readForbiddenTypePairs(dto), maxRequestsPerParticipant: dto.maxRequestsPerParticipant ?? null,
+        requestExpiryHours: dto.requestExpiryHours ?? null,
       }));
       await this.replaceSessions(manager, event, times.sessions);
       return this.load(manager, event.id);
@@ -70,8 +72,9 @@ export class EventsService {
       const current = await this.load(manager, eventId);
       const merged = { ...this.toInput(current), ...dto } as CreateEventDto;
       const times = this.readTimes(merged, merged.timezone);
+      const forbiddenTypePairs = this.readForbiddenTypePairs(merged);
       const { sessions: _sessions, ...fields } = dto;
-      Object.assign(current, fields, times, { sessions: undefined });
+      Object.assign(current, fields, times, { forbiddenTypePairs, sessions: undefined });
       await this.saveEvent(manager, current);
       if (dto.sessions || dto.meetingMinutes !== undefined || dto.changeoverMinutes !== undefined) {
         await this.replaceSessions(manager, current, times.sessions);
@@ -178,6 +181,17 @@ export class EventsService {
     return times;
   }
 
+  /** Checks the pairs against the event's participant types; stores each pair sorted, once. */
+  private readForbiddenTypePairs(dto: CreateEventDto): string[][] {
+    const pairs = dto.forbiddenTypePairs ?? [];
+    const unknown = pairs.flat().filter((type) => !dto.participantTypes.includes(type));
+    if (unknown.length) {
+      throw ApiError.validation({ forbiddenTypePairs: [`not participant types of this event: ${[...new Set(unknown)].join(', ')}`] });
+    }
+    const keys = new Set(pairs.map((pair) => JSON.stringify([...pair].sort())));
+    return [...keys].map((key) => JSON.parse(key) as string[]);
+  }
+
   private toInput(event: Event): CreateEventDto {
     const iso = (date: Date) => date.toISOString();
     return {
@@ -186,7 +200,9 @@ export class EventsService {
       registrationClosesAt: iso(event.registrationClosesAt), meetingRequestsCloseAt: iso(event.meetingRequestsCloseAt),
       cancellationClosesAt: iso(event.cancellationClosesAt), capacity: event.capacity, waitlist: event.waitlist,
       participantTypes: event.participantTypes, meetingMinutes: event.meetingMinutes, changeoverMinutes: event.changeoverMinutes,
-      tables: event.tables, sessions: event.sessions.map((session) => ({ startsAt: iso(session.startsAt), endsAt: iso(session.endsAt) })),
+      tables: event.tables, forbiddenTypePairs: event.forbiddenTypePairs, maxRequestsPerParticipant: event.maxRequestsPerParticipant,
+      requestExpiryHours: event.requestExpiryHours,
+      sessions: event.sessions.map((session) => ({ startsAt: iso(session.startsAt), endsAt: iso(session.endsAt) })),
     };
   }
 }

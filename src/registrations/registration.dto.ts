@@ -52,12 +52,23 @@ export class UpdateMeDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) profile?: string;
   @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(30) @ArrayUnique() @IsString({ each: true }) @MaxLength(80, { each: true }) topics?: string[];
   @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(2000) @ArrayUnique() @IsUUID('all', { each: true }) unavailableSlotIds?: string[];
+  @ApiPropertyOptional({ nullable: true, description: 'Most meetings this participant takes; null = no limit' })
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  maxMeetings?: number | null;
 }
 
 export class UpdateRegistrationDto {
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES })
   @IsOptional() @IsIn(REGISTRATION_STATUSES)
   status?: RegistrationStatus;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Most meetings this participant takes; null = no limit' })
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  maxMeetings?: number | null;
+
+  @ApiPropertyOptional({ description: 'Slots (ids from the event) in which the participant cannot meet' })
+  @IsOptional() @IsArray() @ArrayMaxSize(2000) @ArrayUnique() @IsUUID('all', { each: true })
+  unavailableSlotIds?: string[];
 }
 
 export class ListRegistrationsQuery {

@@ -38,6 +38,9 @@ export class Registration {
   @Column({ name: 'waitlist_seq', type: 'bigint', nullable: true })
   waitlistSeq: string | null;
 
+  @Column({ name: 'max_meetings', type: 'integer', nullable: true })
+  maxMeetings: number | null;
+
   @Column({ name: 'token_hash', select: false })
   tokenHash: string;
 

@@ -14,6 +14,7 @@ export function registrationView(row: RegistrationRow) {
     status: row.status,
     waitlistPosition: row.waitlist_position,
     unavailableSlotIds: row.unavailable_slot_ids,
+    maxMeetings: row.max_meetings,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     confirmedAt: row.confirmed_at?.toISOString() ?? null,

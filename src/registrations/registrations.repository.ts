@@ -18,6 +18,7 @@ export interface RegistrationRow {
   status: RegistrationStatus;
   waitlist_position: number | null;
   unavailable_slot_ids: string[];
+  max_meetings: number | null;
   created_at: Date;
   updated_at: Date;
   confirmed_at: Date | null;
@@ -50,7 +51,7 @@ export type SeatOutcome =
   | { outcome: 'registered'; id: string; status: 'confirmed' | 'waitlisted'; waitlistPosition: number | null };
 
 const SELECT_VIEW = `
-  SELECT r.id, r.event_id, r.email, r.name, r.organisation, r.participant_type, r.country, r.profile, r.topics, r.status,
+  SELECT r.id, r.event_id, r.email, r.name, r.organisation, r.participant_type, r.country, r.profile, r.topics, r.status, r.max_meetings,
          r.created_at, r.updated_at, r.confirmed_at, r.cancelled_at,
          CASE WHEN r.status = 'waitlisted' THEN
            (SELECT count(*)::int FROM registrations w
@@ -167,7 +168,9 @@ export class RegistrationsRepository {
   }
 
   async updateProfile(manager: EntityManager, registrationId: string, fields: Record<string, unknown>, now: Date): Promise<void> {
-    const columns: Record<string, string> = { name: 'name', organisation: 'organisation', country: 'country', profile: 'profile', topics: 'topics' };
+    const columns: Record<string, string> = {
+      name: 'name', organisation: 'organisation', country: 'country', profile: 'profile', topics: 'topics', maxMeetings: 'max_meetings',
+    };
     const entries = Object.entries(fields).filter(([key, value]) => key in columns && value !== undefined);
     if (!entries.length) return;
     const sets = entries.map(([key], index) => `${columns[key]} = $${index + 3}`).join(', ');

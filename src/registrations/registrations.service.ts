@@ -7,10 +7,12 @@ import { IdempotencyStore, StoredResponse } from '../common/idempotency';
 import { hashSecret, newSecret } from '../common/secrets';
 import { isPastDeadline } from '../common/time';
 import { Event } from '../events/event.entity';
+import { registrationsTotal } from '../observability/metrics';
 import { EventsService } from '../events/events.service';
 import { CreateRegistrationDto, ListRegistrationsQuery, UpdateMeDto, UpdateRegistrationDto } from './registration.dto';
 import { RegistrationStatus } from './registration.entity';
 import { RegistrationRow, RegistrationsRepository } from './registrations.repository';
+import { cancelMeetingsOfParticipant } from '../meetings/meetings.repository';
 import { promoteFromWaitlist } from './waitlist';
 
 export interface RegistrationCreated {
@@ -63,6 +65,7 @@ export class RegistrationsService {
     }, dto.unavailableSlotIds ?? []);
     if (seat.outcome === 'full') throw ApiError.conflict('event_full', 'The event is full and has no waiting list');
     if (seat.outcome === 'already_registered') throw ApiError.conflict('already_registered', 'This email address is already registered for the event');
+    registrationsTotal.inc({ status: seat.status });
     return { statusCode: HttpStatus.CREATED, body: { id: seat.id, status: seat.status, token, waitlistPosition: seat.waitlistPosition } };
   }
 
@@ -111,7 +114,21 @@ export class RegistrationsService {
   async update(event: Event, registrationId: string, dto: UpdateRegistrationDto): Promise<RegistrationRow> {
     const registration = await this.registrations.findView(event.id, registrationId);
     if (!registration) throw ApiError.notFound('Registration');
-    return dto.status ? this.changeStatus(event.id, registrationId, dto.status) : registration;
+    if (dto.maxMeetings !== undefined || dto.unavailableSlotIds) await this.updateAvailability(event.id, registrationId, dto);
+    if (dto.status) return this.changeStatus(event.id, registrationId, dto.status);
+    return (await this.registrations.findView(event.id, registrationId))!;
+  }
+
+  /** The organiser sets what the scheduler must respect for one participant. */
+  private updateAvailability(eventId: string, registrationId: string, dto: UpdateRegistrationDto): Promise<void> {
+    return this.registrations.transaction(async (manager) => {
+      await this.registrations.lockRegistration(manager, registrationId);
+      if (dto.unavailableSlotIds) {
+        await this.assertSlotsOfEvent(manager, eventId, dto.unavailableSlotIds);
+        await this.registrations.setUnavailableSlots(manager, registrationId, dto.unavailableSlotIds);
+      }
+      await this.registrations.updateProfile(manager, registrationId, { maxMeetings: dto.maxMeetings }, this.clock.now());
+    });
   }
 
   /**
@@ -132,6 +149,7 @@ export class RegistrationsService {
         throw ApiError.conflict('event_full', 'No free seat: raise the capacity or cancel another registration first');
       }
       await this.withConstraintErrors(() => this.registrations.setStatus(manager, registrationId, status, now));
+      if (status === 'cancelled') await cancelMeetingsOfParticipant(manager, registrationId, now);
       // Someone the organiser just put on the waiting list is not promoted straight back.
       if (status !== 'confirmed') await promoteFromWaitlist(manager, eventId, now, registrationId);
       return (await this.registrations.findView(eventId, registrationId, manager))!;

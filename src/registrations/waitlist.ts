@@ -15,11 +15,13 @@ export async function promoteFromWaitlist(manager: EntityManager, eventId: strin
        SELECT id FROM registrations
        WHERE event_id = $1 AND status = 'waitlisted' AND id IS DISTINCT FROM $3::uuid
        ORDER BY waitlist_seq
-       LIMIT (SELECT seats FROM free))
-     UPDATE registrations r
-     SET status = 'confirmed', waitlist_seq = NULL, confirmed_at = $2, updated_at = $2
-     FROM next WHERE r.id = next.id
-     RETURNING r.id`,
+       LIMIT (SELECT seats FROM free)),
+     promoted AS (
+       UPDATE registrations r
+       SET status = 'confirmed', waitlist_seq = NULL, confirmed_at = $2, updated_at = $2
+       FROM next WHERE r.id = next.id
+       RETURNING r.id)
+     SELECT id FROM promoted`,
     [eventId, now, exceptId ?? null],
   );
   return rows.map((row) => row.id);

@@ -1,0 +1,174 @@
+/**
+ * Public entry point of the scheduling engine (pure TypeScript library).
+ */
+import { countBreaks } from './breaks';
+import { upperBound } from './bound';
+import { runSolver, InternalOptions } from './solver';
+import type { Placement, ScheduleFigures, ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
+
+export * from './types';
+export { countBreaks } from './breaks';
+export { upperBound } from './bound';
+export { parseDzn, parseDznData, dznToInput } from './dzn';
+export { scheduleDznCommand } from './dzn-command';
+
+/**
+ * Checks ids and references; throws an Error with a clear message on bad input.
+ * A meeting naming an unknown participant is NOT an error: it is reported as
+ * unplaced with reason 'unknown_participant' (e.g. a participant who left).
+ * `previous` may name meetings that no longer exist (they are ignored).
+ */
+export function validateInput(input: SchedulingInput): void {
+  if (!input || !Array.isArray(input.slots) || !Array.isArray(input.participants) || !Array.isArray(input.meetings)) {
+    throw new Error('scheduling input needs slots, participants and meetings arrays');
+  }
+  const dup = (kind: string, ids: string[]) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (typeof id !== 'string' || id === '') throw new Error(`${kind} with an empty or non-string id`);
+      if (seen.has(id)) throw new Error(`duplicate ${kind} id "${id}"`);
+      seen.add(id);
+    }
+    return seen;
+  };
+  const slotIds = dup('slot', input.slots.map((s) => s.id));
+  dup('participant', input.participants.map((p) => p.id));
+  dup('meeting', input.meetings.map((m) => m.id));
+  // sessions must be contiguous in slot order
+  const closed = new Set<string>();
+  let cur: string | undefined;
+  for (const s of input.slots) {
+    if (!Number.isInteger(s.tables) || s.tables < 0) throw new Error(`slot "${s.id}" has an invalid table count ${s.tables}`);
+    if (s.session !== cur) {
+      if (cur !== undefined) closed.add(cur);
+      if (closed.has(s.session)) throw new Error(`session "${s.session}" is not contiguous in slot order (slot "${s.id}")`);
+      cur = s.session;
+    }
+  }
+  const sessions = new Set(input.slots.map((s) => s.session));
+  for (const p of input.participants) {
+    for (const id of p.availableSlotIds ?? []) {
+      if (!slotIds.has(id)) throw new Error(`participant "${p.id}" is available in unknown slot "${id}"`);
+    }
+    if (p.maxMeetings !== undefined && !(p.maxMeetings >= 0)) throw new Error(`participant "${p.id}" has invalid maxMeetings`);
+    if (p.fixedTable !== undefined && !(Number.isInteger(p.fixedTable) && p.fixedTable >= 1)) {
+      throw new Error(`participant "${p.id}" has invalid fixedTable ${p.fixedTable}`);
+    }
+  }
+  for (const m of input.meetings) {
+    if (!Array.isArray(m.participantIds) || m.participantIds.length !== 2) {
+      throw new Error(`meeting "${m.id}" must have exactly two participants`);
+    }
+    if (m.participantIds[0] === m.participantIds[1]) throw new Error(`meeting "${m.id}" has the same participant twice`);
+    if (m.fixedSlotId !== undefined && !slotIds.has(m.fixedSlotId)) {
+      throw new Error(`meeting "${m.id}" is fixed to unknown slot "${m.fixedSlotId}"`);
+    }
+    if (m.fixedTable !== undefined && !(Number.isInteger(m.fixedTable) && m.fixedTable >= 1)) {
+      throw new Error(`meeting "${m.id}" has invalid fixedTable ${m.fixedTable}`);
+    }
+    for (const sid of m.sessionIds ?? []) {
+      if (!sessions.has(sid)) throw new Error(`meeting "${m.id}" names unknown session "${sid}"`);
+    }
+    for (const id of m.allowedSlotIds ?? []) {
+      if (!slotIds.has(id)) throw new Error(`meeting "${m.id}" names unknown slot "${id}"`);
+    }
+    if (m.priority !== undefined && !Number.isFinite(m.priority)) throw new Error(`meeting "${m.id}" has invalid priority`);
+  }
+  if (input.previous !== undefined && !Array.isArray(input.previous)) throw new Error('previous must be an array of placements');
+  // stale previous placements (unknown meeting or slot) are tolerated and ignored
+}
+
+export interface FigureExtras {
+  upperBound: number;
+  runTimeMs: number;
+}
+
+/** Figures of a schedule (engine break definition, see breaks.ts). */
+export function scheduleFigures(input: SchedulingInput, placed: Placement[], extras: FigureExtras): ScheduleFigures {
+  const slotIdx = new Map<string, number>();
+  input.slots.forEach((s, i) => slotIdx.set(s.id, i));
+  const sessIdx = new Map<string, number>();
+  const sessionOf = input.slots.map((s) => {
+    if (!sessIdx.has(s.session)) sessIdx.set(s.session, sessIdx.size);
+    return sessIdx.get(s.session)!;
+  });
+  const byId = new Map(input.meetings.map((m) => [m.id, m]));
+  const perP = new Map<string, { slot: number; table: number }[]>();
+  const placedCount = new Map<string, number>();
+  for (const pl of placed) {
+    const m = byId.get(pl.meetingId);
+    if (!m) continue;
+    for (const p of m.participantIds) {
+      if (!perP.has(p)) perP.set(p, []);
+      perP.get(p)!.push({ slot: slotIdx.get(pl.slotId)!, table: pl.table });
+      placedCount.set(p, (placedCount.get(p) ?? 0) + 1);
+    }
+  }
+  let breaks = 0;
+  let maxBreaks = 0;
+  let minBreaks = Infinity;
+  let tableChanges = 0;
+  for (const list of perP.values()) {
+    list.sort((a, b) => a.slot - b.slot);
+    const b = countBreaks(
+      list.map((x) => x.slot),
+      sessionOf,
+    );
+    breaks += b;
+    maxBreaks = Math.max(maxBreaks, b);
+    minBreaks = Math.min(minBreaks, b);
+    for (let i = 1; i < list.length; i++) {
+      if (sessionOf[list[i].slot] === sessionOf[list[i - 1].slot] && list[i].table !== list[i - 1].table) tableChanges++;
+    }
+  }
+  const requestedCount = new Map<string, number>();
+  const known = new Set(input.participants.map((p) => p.id));
+  for (const m of input.meetings) {
+    for (const p of m.participantIds) if (known.has(p)) requestedCount.set(p, (requestedCount.get(p) ?? 0) + 1);
+  }
+  let worst = 1;
+  for (const [p, r] of requestedCount) if (r > 0) worst = Math.min(worst, (placedCount.get(p) ?? 0) / r);
+  let moved = 0;
+  if (input.previous) {
+    const now = new Map(placed.map((p) => [p.meetingId, p]));
+    for (const pv of input.previous) {
+      if (!byId.has(pv.meetingId)) continue; // meeting no longer requested (e.g. cancelled): not counted as moved
+      const n = now.get(pv.meetingId);
+      if (!n || n.slotId !== pv.slotId || n.table !== pv.table) moved++;
+    }
+  }
+  return {
+    requested: input.meetings.length,
+    placed: placed.length,
+    upperBound: extras.upperBound,
+    breaks,
+    maxBreaks,
+    breakSpread: perP.size ? maxBreaks - minBreaks : 0,
+    worstParticipantShare: worst,
+    moved,
+    tableChanges,
+    runTimeMs: extras.runTimeMs,
+  };
+}
+
+export function solve(input: SchedulingInput, options: SolveOptions = {}): ScheduleResult {
+  const t0 = Date.now();
+  validateInput(input);
+  options.onProgress?.({ percent: 0, placed: 0, breaks: 0 });
+  const out = runSolver(input, options as InternalOptions);
+  const unplaced: Unplaced[] = out.unplaced.map((u) => ({
+    meetingId: input.meetings[u.meetingIndex].id,
+    reason: u.reason,
+    ...(u.detail !== undefined ? { detail: u.detail } : {}),
+  }));
+  let ub: number;
+  try {
+    ub = upperBound(input);
+  } catch {
+    ub = input.meetings.length; // trivially valid
+  }
+  const runTimeMs = Date.now() - t0;
+  const figures = scheduleFigures(input, out.placed, { upperBound: ub, runTimeMs });
+  options.onProgress?.({ percent: 100, placed: figures.placed, breaks: figures.breaks });
+  return { placed: out.placed, unplaced, figures };
+}

@@ -1,0 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class CreateScheduleRunDto {
+  @ApiPropertyOptional({ default: 5000, description: 'Wall-clock budget of the improvement phases, in ms' })
+  @IsOptional() @IsInt() @Min(100) @Max(600000)
+  timeBudgetMs?: number;
+
+  @ApiPropertyOptional({ default: 1, description: 'Same data and seed give the same schedule' })
+  @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1)
+  seed?: number;
+}
+
+export class ScheduleQuery {
+  @ApiPropertyOptional({ enum: ['list', 'grid', 'participants'], default: 'list', description: 'grid adds slots × tables; participants adds each person\'s agenda' })
+  @IsOptional() @IsIn(['list', 'grid', 'participants'])
+  view?: 'list' | 'grid' | 'participants';
+}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Placement } from './engine';
+import { EventSnapshot } from './engine-input';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface RunRow {
+  id: string;
+  event_id: string;
+  status: RunStatus;
+  progress: number;
+  attempts: number;
+  time_budget_ms: number;
+  seed: number;
+  version: number | null;
+  result: unknown;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface PlacementRow {
+  meeting_id: string;
+  slot_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  table_no: number;
+  pinned: boolean;
+  participant_a: string;
+  participant_b: string;
+}
+
+/** Persistence of schedule runs and schedule versions. */
+@Injectable()
+export class ScheduleRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async createRun(eventId: string, timeBudgetMs: number, seed: number): Promise<RunRow> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO schedule_runs (event_id, time_budget_ms, seed) VALUES ($1, $2, $3) RETURNING *`,
+      [eventId, timeBudgetMs, seed],
+    );
+    return row;
+  }
+
+  async findRun(runId: string, eventId?: string): Promise<RunRow | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM schedule_runs WHERE id = $1 AND ($2::uuid IS NULL OR event_id = $2)`,
+      [runId, eventId ?? null],
+    );
+    return row ?? null;
+  }
+
+  listRuns(eventId: string): Promise<RunRow[]> {
+    return this.dataSource.query(
+      `SELECT id, event_id, status, progress, attempts, version, error, created_at, started_at, finished_at
+       FROM schedule_runs WHERE event_id = $1 ORDER BY created_at DESC LIMIT 100`,
+      [eventId],
+    );
+  }
+
+  /** Runs enqueued but never picked up (e.g. Redis was down at the time): the sweeper enqueues them again. */
+  async staleQueuedRuns(olderThanSeconds: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM schedule_runs WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async markRunning(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE schedule_runs SET status = 'running', attempts = attempts + 1, started_at = now(), progress = 0, error = NULL WHERE id = $1`,
+      [runId],
+    );
+  }
+
+  async setProgress(runId: string, percent: number): Promise<void> {
+    await this.dataSource.query(`UPDATE schedule_runs SET progress = $2 WHERE id = $1 AND status = 'running'`, [runId, percent]);
+  }
+
+  async markFailed(runId: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE schedule_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'`,
+      [runId, error.slice(0, 2000)],
+    );
+  }
+
+  /**
+   * Holds a session-level advisory lock on the event while `work` runs, so runs
+   * of one event are serialised across every worker process. A crashed worker's
+   * connection closes, which releases the lock.
+   */
+  async withEventLock<T>(eventId: string, work: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtextextended('schedule:' || $1, 0))`, [eventId]);
+      return await work();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(hashtextextended('schedule:' || $1, 0))`, [eventId]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  async loadSnapshot(eventId: string): Promise<EventSnapshot> {
+    const [event] = await this.dataSource.query(`SELECT tables, schedule_version FROM events WHERE id = $1`, [eventId]);
+    const slots = await this.dataSource.query(
+      `SELECT id, session_id AS "sessionId" FROM slots WHERE event_id = $1 ORDER BY starts_at`,
+      [eventId],
+    );
+    const participants = await this.dataSource.query(
+      `SELECT r.id, r.max_meetings AS "maxMeetings",
+              COALESCE(array_agg(u.slot_id) FILTER (WHERE u.slot_id IS NOT NULL), '{}') AS "unavailableSlotIds"
+       FROM registrations r LEFT JOIN registration_unavailable_slots u ON u.registration_id = r.id
+       WHERE r.event_id = $1 AND r.status = 'confirmed'
+       GROUP BY r.id ORDER BY r.id`,
+      [eventId],
+    );
+    const meetings = await this.dataSource.query(
+      `SELECT m.id, m.participant_a AS "participantA", m.participant_b AS "participantB", m.priority
+       FROM meetings m
+       JOIN registrations a ON a.id = m.participant_a AND a.status = 'confirmed'
+       JOIN registrations b ON b.id = m.participant_b AND b.status = 'confirmed'
+       WHERE m.event_id = $1 AND m.status = 'active' ORDER BY m.created_at, m.id`,
+      [eventId],
+    );
+    const current = event.schedule_version === null ? [] : await this.dataSource.query(
+      `SELECT meeting_id AS "meetingId", slot_id AS "slotId", table_no AS "table", pinned
+       FROM schedule_placements WHERE event_id = $1 AND version = $2`,
+      [eventId, event.schedule_version],
+    );
+    return { tables: event.tables, slots, participants, meetings, current };
+  }
+
+  /**
+   * Writes the run's schedule as a new version and makes it current, all in one
+   * transaction: readers see the old version or the new one, never a mix. A run
+   * that already wrote its version (a retry after a crash at the last moment, or
+   * a duplicate) writes nothing again.
+   */
+  async saveVersion(
+    run: RunRow,
+    placed: Placement[],
+    meetingPeople: Map<string, [string, string]>,
+    pinned: Set<string>,
+    result: unknown,
+  ): Promise<number> {
+    return this.transaction(async (manager) => {
+      const [existing] = await manager.query(`SELECT version FROM schedule_versions WHERE run_id = $1`, [run.id]);
+      if (existing) return existing.version;
+      await manager.query(`SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, [run.event_id]);
+      const [{ version }] = await manager.query(
+        `INSERT INTO schedule_versions (event_id, version, run_id)
+         SELECT $1, COALESCE(max(version), 0) + 1, $2 FROM schedule_versions WHERE event_id = $1
+         RETURNING version`,
+        [run.event_id, run.id],
+      );
+      await manager.query(
+        `INSERT INTO schedule_placements (event_id, version, meeting_id, slot_id, table_no, pinned, participant_a, participant_b)
+         SELECT $1, $2, * FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::boolean[], $7::uuid[], $8::uuid[])`,
+        [
+          run.event_id, version,
+          placed.map((p) => p.meetingId), placed.map((p) => p.slotId), placed.map((p) => p.table),
+          placed.map((p) => pinned.has(p.meetingId)),
+          placed.map((p) => meetingPeople.get(p.meetingId)![0]), placed.map((p) => meetingPeople.get(p.meetingId)![1]),
+        ],
+      );
+      await manager.query(`UPDATE events SET schedule_version = $2 WHERE id = $1`, [run.event_id, version]);
+      await manager.query(
+        `UPDATE schedule_runs SET status = 'done', progress = 100, version = $2, result = $3, finished_at = now(), error = NULL WHERE id = $1`,
+        [run.id, version, JSON.stringify(result)],
+      );
+      return version;
+    });
+  }
+
+  async versions(eventId: string): Promise<{ schedule_version: number | null; published_version: number | null }> {
+    const [row] = await this.dataSource.query(`SELECT schedule_version, published_version FROM events WHERE id = $1`, [eventId]);
+    return row;
+  }
+
+  /** Placed meetings of a version that are still active. */
+  placements(eventId: string, version: number, participantId?: string, manager = this.dataSource.manager): Promise<PlacementRow[]> {
+    return manager.query(
+      `SELECT p.meeting_id, p.slot_id, s.starts_at, s.ends_at, p.table_no, p.pinned, p.participant_a, p.participant_b
+       FROM schedule_placements p
+       JOIN slots s ON s.id = p.slot_id
+       JOIN meetings m ON m.id = p.meeting_id AND m.status = 'active'
+       WHERE p.event_id = $1 AND p.version = $2 AND ($3::uuid IS NULL OR $3 IN (p.participant_a, p.participant_b))
+       ORDER BY s.starts_at, p.table_no`,
+      [eventId, version, participantId ?? null],
+    );
+  }
+
+  people(ids: string[]): Promise<{ id: string; name: string; organisation: string; participant_type: string; country: string }[]> {
+    return this.dataSource.query(`SELECT id, name, organisation, participant_type, country FROM registrations WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async publish(eventId: string, now: Date): Promise<number | null> {
+    const [row] = await this.dataSource.query(
+      // wrapped in a SELECT so the driver returns the rows (it returns [rows, count] for a bare UPDATE)
+      `WITH published AS (
+         UPDATE events SET published_version = schedule_version, published_at = $2
+         WHERE id = $1 AND schedule_version IS NOT NULL RETURNING published_version)
+       SELECT published_version FROM published`,
+      [eventId, now],
+    );
+    return row?.published_version ?? null;
+  }
+}

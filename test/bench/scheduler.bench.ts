@@ -1,0 +1,179 @@
+/**
+ * Scheduler benchmark: `npm run bench:scheduler`.
+ *  1. The 20 b2bsp instances (../shared/benchmarks/b2bsp, read in place) vs the
+ *     published optima (Bofill et al., JAIR 2022, Table 3).
+ *  2. Generated events of 500 / 2,000 / 5,000 participants vs the certified bound.
+ *  3. Rescheduling after 5% of participants cancel.
+ * Environment: BENCH_ONLY=b2bsp|generated|reschedule to run one part.
+ */
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { parseDzn } from '../../src/scheduling/engine/dzn';
+import { generateEvent } from '../../src/scheduling/engine/generator';
+import { solve } from '../../src/scheduling/engine/index';
+import { checkHardRules } from '../../src/scheduling/engine/validate';
+import type { SchedulingInput } from '../../src/scheduling/engine/types';
+
+const OPTIMA: Record<string, number> = {
+  'forum-13': 0,
+  'forum-13crafb': 6,
+  'forum-13crafc': 1,
+  'forum-14': 2,
+  'forumt-14': 5,
+  'forumt-14crafc': 5,
+  'forumt-14crafd': 4,
+  'forumt-14crafe': 5,
+  'tic-12': 0,
+  'tic-12crafc': 0,
+  'tic-13': 0,
+  'tic-13crafb': 0,
+  'tic-13crafc': 4,
+  'tic-14crafa': 0,
+  'tic-14crafc': 0,
+  'tic-14crafd': 0,
+  'ticf-13crafa': 0,
+  'ticf-13crafb': 3,
+  'ticf-13crafc': 1,
+  'ticf-14crafa': 0,
+};
+
+const only = process.env.BENCH_ONLY;
+/** Improvement budget for generated events (the target is < 5 s in total). */
+const GEN_BUDGET_MS = 4000;
+const pad = (s: unknown, n: number) => String(s).padEnd(n);
+const lpad = (s: unknown, n: number) => String(s).padStart(n);
+
+function b2bsp(): void {
+  const dir = path.resolve(__dirname, '../../../shared/benchmarks/b2bsp');
+  if (!existsSync(dir)) {
+    console.log(`b2bsp folder not found at ${dir}; skipped`);
+    return;
+  }
+  console.log('\n== b2bsp instances (breaks over the whole day, as in the paper) ==');
+  console.log(
+    [pad('instance', 16), lpad('placed', 9), lpad('breaks', 7), lpad('optimum', 8), lpad('gap', 4), lpad('spread', 7), lpad('ms', 6), '  hard rules'].join(' '),
+  );
+  let equal = 0;
+  let within2 = 0;
+  let allPlaced = 0;
+  let under2s = 0;
+  let n = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.dzn')).sort()) {
+    const name = f.replace(/\.dzn$/, '');
+    const input = parseDzn(readFileSync(path.join(dir, f), 'utf8'));
+    const t0 = Date.now();
+    const r = solve(input, { seed: 1 });
+    const ms = Date.now() - t0;
+    const v = checkHardRules(input, r.placed);
+    const opt = OPTIMA[name];
+    n++;
+    if (r.figures.breaks === opt) equal++;
+    if (r.figures.breaks <= opt + 2) within2++;
+    if (r.placed.length === input.meetings.length) allPlaced++;
+    if (ms < 2000) under2s++;
+    console.log(
+      [
+        pad(name, 16),
+        lpad(`${r.placed.length}/${input.meetings.length}`, 9),
+        lpad(r.figures.breaks, 7),
+        lpad(opt, 8),
+        lpad(r.figures.breaks - opt, 4),
+        lpad(r.figures.breakSpread, 7),
+        lpad(ms, 6),
+        v.length ? `  ${v.length} VIOLATIONS: ${v[0]}` : '  ok',
+      ].join(' '),
+    );
+  }
+  console.log(
+    `summary: ${equal}/${n} equal to the published optimum, ${within2}/${n} within optimum+2, ` +
+      `${allPlaced}/${n} with every meeting placed, ${under2s}/${n} under 2 s`,
+  );
+}
+
+function share(input: SchedulingInput, placedIds: Set<string>): number {
+  const req = new Map<string, number>();
+  const got = new Map<string, number>();
+  for (const m of input.meetings) {
+    for (const p of m.participantIds) {
+      req.set(p, (req.get(p) ?? 0) + 1);
+      if (placedIds.has(m.id)) got.set(p, (got.get(p) ?? 0) + 1);
+    }
+  }
+  let w = 1;
+  for (const [p, r] of req) w = Math.min(w, (got.get(p) ?? 0) / r);
+  return w;
+}
+
+function generated(): void {
+  console.log(`\n== generated events (10 requests per participant, timeBudgetMs ${GEN_BUDGET_MS}) ==`);
+  console.log(
+    [pad('event', 26), lpad('placed', 7), lpad('bound', 7), lpad('%', 7), lpad('breaks', 7), lpad('spread', 7), lpad('ms', 6), lpad('rss MB', 7), lpad('worst share', 12), '  hard rules'].join(' '),
+  );
+  const cases: { participants: number; tablesBottleneck?: boolean }[] = [
+    { participants: 500 },
+    { participants: 2000 },
+    { participants: 5000 },
+    { participants: 5000, tablesBottleneck: true },
+  ];
+  for (const c of cases) {
+    const input = generateEvent({ participants: c.participants, seed: 7, tablesBottleneck: c.tablesBottleneck });
+    global.gc?.();
+    const t0 = Date.now();
+    const r = solve(input, { seed: 1, timeBudgetMs: GEN_BUDGET_MS });
+    const ms = Date.now() - t0;
+    const rss = Math.round(process.memoryUsage().rss / 1e6);
+    const v = checkHardRules(input, r.placed);
+    const f = r.figures;
+    console.log(
+      [
+        pad(`${c.participants} p / ${input.meetings.length} req${c.tablesBottleneck ? ' (tables)' : ''}`, 26),
+        lpad(f.placed, 7),
+        lpad(f.upperBound, 7),
+        lpad(((100 * f.placed) / Math.max(1, f.upperBound)).toFixed(2), 7),
+        lpad(f.breaks, 7),
+        lpad(f.breakSpread, 7),
+        lpad(ms, 6),
+        lpad(rss, 7),
+        lpad(f.worstParticipantShare.toFixed(3), 12),
+        v.length ? `  ${v.length} VIOLATIONS: ${v[0]}` : '  ok',
+      ].join(' '),
+    );
+    void share;
+  }
+}
+
+function reschedule(): void {
+  console.log('\n== rescheduling after 5% of participants cancel ==');
+  for (const n of [500, 2000, 5000]) {
+    const input = generateEvent({ participants: n, seed: 11 });
+    const first = solve(input, { seed: 1 });
+    // drop every 20th participant (5%) and their meetings
+    const gone = new Set(input.participants.filter((_, i) => i % 20 === 0).map((p) => p.id));
+    const affected = new Set(
+      input.meetings.filter((m) => m.participantIds.some((p) => gone.has(p))).map((m) => m.id),
+    );
+    const placedAffected = first.placed.filter((p) => affected.has(p.meetingId)).length;
+    const next: SchedulingInput = {
+      slots: input.slots,
+      participants: input.participants.filter((p) => !gone.has(p.id)),
+      meetings: input.meetings.filter((m) => !affected.has(m.id)),
+      previous: first.placed,
+    };
+    const t0 = Date.now();
+    const r = solve(next, { seed: 1 });
+    const ms = Date.now() - t0;
+    const v = checkHardRules(next, r.placed);
+    const keptBefore = first.placed.length - placedAffected;
+    console.log(
+      `${n} participants: cancelled ${gone.size} participants, directly affected meetings ${placedAffected} (placed ones), ` +
+        `moved ${r.figures.moved} (of ${keptBefore} surviving placed meetings), ` +
+        `placed ${r.placed.length} vs ${keptBefore} surviving; newly placed ${r.placed.length - keptBefore + r.figures.moved}; ` +
+        `breaks ${first.figures.breaks} -> ${r.figures.breaks}; ${ms} ms; ${v.length ? v.length + ' VIOLATIONS' : 'hard rules ok'}; ` +
+        `moved <= affected: ${r.figures.moved <= placedAffected ? 'yes' : 'NO'}`,
+    );
+  }
+}
+
+if (!only || only === 'b2bsp') b2bsp();
+if (!only || only === 'generated') generated();
+if (!only || only === 'reschedule') reschedule();

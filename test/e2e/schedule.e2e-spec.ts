@@ -1,0 +1,96 @@
+import { DataSource } from 'typeorm';
+import { bootApp, createEvent, registrationBody, TestApp } from '../support/app';
+import { doubleBookings, waitForRun } from '../support/schedule';
+
+describe('schedule generation through the queue', () => {
+  let t: TestApp;
+  const organiser = () => ({ Authorization: `Bearer ${t.organiserKey}` });
+
+  beforeAll(async () => {
+    t = await bootApp();
+    t.clock.set('2027-01-20T12:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  async function eventWithMeetings(pairs: [number, number][], people = 6, overrides: Record<string, unknown> = {}) {
+    const event = await createEvent(t, { capacity: null, tables: 2, ...overrides });
+    const registrations = [];
+    for (let i = 0; i < people; i += 1) {
+      registrations.push((await t.http.post(`/api/public/events/${event.slug}/registrations`).send(registrationBody({ organisation: `Org ${i}` }))).body);
+    }
+    const meetings = [];
+    for (const [a, b] of pairs) {
+      const response = await t.http.post(`/api/events/${event.id}/meetings`).set(organiser()).send({ participantIds: [registrations[a].id, registrations[b].id] });
+      expect(response.status).toBe(201);
+      meetings.push(response.body);
+    }
+    const slots = (await t.http.get(`/api/events/${event.id}/slots`).set(organiser())).body;
+    return { event, registrations, meetings, slots };
+  }
+
+  it('runs as a job, reports figures, stores a version, publishes it to participants', async () => {
+    const { event, registrations, slots } = await eventWithMeetings([[0, 1], [0, 2], [0, 3], [1, 2], [3, 4], [4, 5]]);
+    expect((await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body).toEqual({ version: null, publishedVersion: null, meetings: [] });
+
+    const started = await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 300 });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ id: expect.any(String), status: 'queued' });
+    const run = await waitForRun(t, event.id, started.body.id);
+    expect(run).toMatchObject({ status: 'done', progress: 100, version: 1 });
+    expect(run.result).toMatchObject({ requested: 6, scheduled: 6, upperBound: 6, unscheduled: [], moved: 0 });
+    expect(run.result.breaks).toBe(0);
+
+    const schedule = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body;
+    expect(schedule).toMatchObject({ version: 1, publishedVersion: null });
+    expect(schedule.meetings).toHaveLength(6);
+    for (const meeting of schedule.meetings) {
+      expect(slots.map((slot: { id: string }) => slot.id)).toContain(meeting.slotId);
+      expect(meeting.table).toBeGreaterThanOrEqual(1);
+      expect(meeting.table).toBeLessThanOrEqual(2);
+    }
+    expect(await doubleBookings(t.app.get(DataSource), event.id)).toEqual([]);
+
+    const grid = (await t.http.get(`/api/events/${event.id}/schedule?view=grid`).set(organiser())).body.grid;
+    expect(grid.flatMap((slot: { tables: unknown[] }) => slot.tables)).toHaveLength(6);
+
+    const me = { Authorization: `Bearer ${registrations[0].token}` };
+    expect((await t.http.get('/api/me/agenda').set(me)).body).toEqual({ publishedVersion: null, meetings: [] });
+    expect((await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser())).body).toEqual({ publishedVersion: 1 });
+    const agenda = (await t.http.get('/api/me/agenda').set(me)).body;
+    expect(agenda.publishedVersion).toBe(1);
+    expect(agenda.meetings).toHaveLength(3);
+    expect(agenda.meetings[0]).toMatchObject({ partner: { name: expect.any(String), organisation: expect.stringMatching(/^Org /) }, table: expect.any(Number) });
+    expect(new Set(agenda.meetings.map((meeting: { startsAt: string }) => meeting.startsAt)).size).toBe(3);
+  });
+
+  it('reports unscheduled meetings with a reason', async () => {
+    // person 0 is unavailable everywhere but the first slot, and has two meetings
+    const { event, registrations, slots } = await eventWithMeetings([[0, 1], [0, 2]], 3);
+    await t.http.patch('/api/me').set('Authorization', `Bearer ${registrations[0].token}`)
+      .send({ unavailableSlotIds: slots.slice(1).map((slot: { id: string }) => slot.id) });
+    const started = await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 });
+    const run = await waitForRun(t, event.id, started.body.id);
+    expect(run.result).toMatchObject({ requested: 2, scheduled: 1, upperBound: 1 });
+    expect(run.result.unscheduled).toEqual([{ meetingId: expect.any(String), reason: expect.any(String), detail: expect.any(String) }]);
+  });
+
+  it('a second run keeps meetings where they were and reports how many moved', async () => {
+    const { event } = await eventWithMeetings([[0, 1], [2, 3], [4, 5], [0, 2]]);
+    const first = await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+    const before = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body.meetings;
+    const second = await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200, seed: 7 })).body.id);
+    expect([first.version, second.version]).toEqual([1, 2]);
+    expect(second.result.moved).toBe(0);
+    const after = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body;
+    expect(after.version).toBe(2);
+    const place = (meetings: { id: string; slotId: string; table: number }[]) => Object.fromEntries(meetings.map((m) => [m.id, `${m.slotId}/${m.table}`]));
+    expect(place(after.meetings)).toEqual(place(before));
+  });
+
+  it('publishing without a schedule is a clear error', async () => {
+    const event = await createEvent(t);
+    const response = await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser());
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('no_schedule');
+  });
+});
