@@ -105,3 +105,21 @@ CREATE TRIGGER schedule_placements_attend_update
 CREATE TRIGGER schedule_placements_attend_delete
   AFTER DELETE ON schedule_placements REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION schedule_placements_attend_delete();
+
+-- A cancelled meeting leaves the current version at once, whatever cancelled it
+-- (the organiser, or the cancellation of a participant's registration), so its
+-- slot and table are free for moves. Older versions keep it for the record;
+-- readers skip cancelled meetings.
+CREATE FUNCTION meetings_leave_current_schedule() RETURNS trigger AS $$
+BEGIN
+  DELETE FROM schedule_placements p
+  USING events e
+  WHERE e.id = NEW.event_id AND p.event_id = e.id AND p.version = e.schedule_version AND p.meeting_id = NEW.id;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER meetings_leave_current_schedule
+  AFTER UPDATE OF status ON meetings
+  FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
+  EXECUTE FUNCTION meetings_leave_current_schedule();

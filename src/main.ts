@@ -1,24 +1,12 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { ConfigError, Env, loadEnv } from './config/env';
-import { JsonLogger, logLevels } from './observability/json-logger';
+import { startupSettings } from './bootstrap';
 
 async function bootstrap(): Promise<void> {
-  let env: Env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const levels = logLevels(env.LOG_LEVEL);
-  const logger = env.LOG_FORMAT === 'json' ? new JsonLogger({ logLevels: levels }) : new ConsoleLogger({ logLevels: levels });
+  const { env, logger } = startupSettings();
   const app = await NestFactory.create(AppModule, { logger, bodyParser: false });
   configureApp(app);
   await app.listen(env.PORT);

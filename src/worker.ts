@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { ConfigError, loadEnv } from './config/env';
-import { JsonLogger, logLevels } from './observability/json-logger';
+import { startupSettings } from './bootstrap';
 import { WorkersService } from './queue/workers.service';
 
 /**
@@ -11,22 +10,9 @@ import { WorkersService } from './queue/workers.service';
  * starting more of these against the same Postgres and Redis.
  */
 async function bootstrap(): Promise<void> {
-  const env = (() => {
-    try {
-      return loadEnv();
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(1);
-      }
-      throw error;
-    }
-  })();
-  const levels = logLevels(env.LOG_LEVEL);
+  const { logger } = startupSettings();
   WorkersService.forceStart = true;
-  const app = await NestFactory.createApplicationContext(AppModule, {
-    logger: env.LOG_FORMAT === 'json' ? new JsonLogger({ logLevels: levels }) : new ConsoleLogger({ logLevels: levels }),
-  });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger });
   app.enableShutdownHooks();
   new Logger('Worker').log('Worker started; waiting for jobs');
 }

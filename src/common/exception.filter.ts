@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 
 const codeByStatus: Record<number, string> = {
   400: 'bad_request',
@@ -13,6 +14,13 @@ const codeByStatus: Record<number, string> = {
   422: 'unprocessable',
   429: 'rate_limited',
   503: 'unavailable',
+};
+
+const INPUT_ERRORS: Record<string, string> = {
+  '23502': 'A required value is missing',
+  '23514': 'A value is out of range',
+  '22001': 'A value is too long',
+  '22P02': 'A value has the wrong format',
 };
 
 /** One JSON error shape for everything; never a stack trace, never a 500 for bad input. */
@@ -37,6 +45,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
         status,
         body: { statusCode: status, code: codeByStatus[status] ?? 'error', message: Array.isArray(message) ? message.join('; ') : String(message) },
       };
+    }
+    // Input the DTOs let through but the schema refuses (e.g. null for a required field) is still bad input.
+    const pgCode = (exception as { driverError?: { code?: string } })?.driverError?.code;
+    if (exception instanceof QueryFailedError && pgCode && pgCode in INPUT_ERRORS) {
+      const column = (exception as { driverError?: { column?: string } }).driverError?.column;
+      const message = `${INPUT_ERRORS[pgCode]}${column ? `: ${column}` : ''}`;
+      return { status: 400, body: { statusCode: 400, code: 'validation_failed', message, details: column ? { [column]: [message] } : {} } };
     }
     // body-parser errors (malformed JSON, too large) carry an HTTP status of their own
     const parserStatus = (exception as { status?: unknown; type?: unknown })?.status;

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RateLimitGuard } from '../common/rate-limit.guard';
-import { slotView } from './event.view';
+import { eventView, slotView } from './event.view';
 import { EventsService } from './events.service';
 
 @ApiTags('public')
@@ -11,20 +11,12 @@ export class PublicEventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get(':slug')
-  async get(@Param('slug') slug: string) {
-    const event = await this.events.getBySlug(slug);
+  async get(@Param('slug') slugParam: string) {
+    const event = await this.events.getBySlug(slugParam);
+    const { slug, title, description, venue, timezone, startsAt, endsAt, registrationOpensAt, registrationClosesAt, participantTypes, meetingMinutes } =
+      eventView(event);
     return {
-      slug: event.slug,
-      title: event.title,
-      description: event.description,
-      venue: event.venue,
-      timezone: event.timezone,
-      startsAt: event.startsAt.toISOString(),
-      endsAt: event.endsAt.toISOString(),
-      registrationOpensAt: event.registrationOpensAt.toISOString(),
-      registrationClosesAt: event.registrationClosesAt.toISOString(),
-      participantTypes: event.participantTypes,
-      meetingMinutes: event.meetingMinutes,
+      slug, title, description, venue, timezone, startsAt, endsAt, registrationOpensAt, registrationClosesAt, participantTypes, meetingMinutes,
       registration: this.events.registrationState(event),
       slots: (await this.events.slots(event.id)).map(slotView),
     };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 const PRIORITY = 'How much the requester wants this meeting: 1 = normal (default), 2 = high, 3 = highest';
@@ -39,4 +39,23 @@ export class CreateMeetingDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 3, default: 1, description: PRIORITY })
   @IsOptional() @IsInt() @Min(1) @Max(3)
   priority?: number;
+}
+
+/** The organiser's review of a generated schedule: move, pin or cancel one meeting. */
+export class UpdateMeetingDto {
+  @ApiPropertyOptional({ description: 'Slot to move the meeting to (an unscheduled meeting needs slotId and table)' })
+  @IsOptional() @IsUUID()
+  slotId?: string;
+
+  @ApiPropertyOptional({ description: 'Table number, 1..event.tables' })
+  @IsOptional() @IsInt() @Min(1)
+  table?: number;
+
+  @ApiPropertyOptional({ description: 'A pinned meeting stays where it is in later schedule runs' })
+  @IsOptional() @IsBoolean()
+  pinned?: boolean;
+
+  @ApiPropertyOptional({ enum: ['cancelled'] })
+  @IsOptional() @IsIn(['cancelled'])
+  status?: 'cancelled';
 }

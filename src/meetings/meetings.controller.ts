@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RateLimitGuard } from '../common/rate-limit.guard';
 import { EventsService } from '../events/events.service';
 import { Organiser } from '../organisers/organiser.entity';
 import { CurrentOrganiser, OrganiserGuard } from '../organisers/organiser.guard';
 import { CurrentParticipant, ParticipantGuard, ParticipantIdentity } from '../registrations/participant.guard';
-import { CreateMeetingDto, CreateMeetingRequestDto, DirectoryQuery } from './meeting.dto';
+import { ScheduleService } from '../scheduling/schedule.service';
+import { CreateMeetingDto, CreateMeetingRequestDto, DirectoryQuery, UpdateMeetingDto } from './meeting.dto';
 import { meetingRequestView, meetingView } from './meeting.view';
 import { MeetingsService } from './meetings.service';
 
@@ -57,6 +58,7 @@ export class MeetingsController {
   constructor(
     private readonly meetings: MeetingsService,
     private readonly events: EventsService,
+    private readonly schedule: ScheduleService,
   ) {}
 
   @Post()
@@ -70,6 +72,24 @@ export class MeetingsController {
     const event = await this.events.getOwned(organiser, eventId);
     const items = (await this.meetings.listMeetings(event)).map(meetingView);
     return { total: items.length, items };
+  }
+
+  /** Moves, pins or cancels a meeting in the current schedule version. */
+  @Patch(':meetingId')
+  async update(
+    @CurrentOrganiser() organiser: Organiser,
+    @Param('eventId', ParseUUIDPipe) eventId: string,
+    @Param('meetingId', ParseUUIDPipe) meetingId: string,
+    @Body() dto: UpdateMeetingDto,
+  ) {
+    const event = await this.events.getOwned(organiser, eventId);
+    if (dto.status === 'cancelled') {
+      // the database takes a cancelled meeting out of the current schedule version (migration 0003)
+      return meetingView(await this.meetings.cancelMeeting(event, meetingId));
+    }
+    const { status: _status, ...change } = dto;
+    await this.schedule.adjust(event, meetingId, change);
+    return this.schedule.placementOf(event, meetingId);
   }
 
   @Delete(':meetingId')

@@ -112,13 +112,12 @@ export class ScheduleService {
     }
   }
 
-  /** Takes a cancelled meeting out of the current version, freeing its slot and table. */
-  async unplace(eventId: string, meetingId: string): Promise<void> {
-    const { schedule_version: version } = await this.schedules.versions(eventId);
-    if (version === null) return;
-    await this.schedules.transaction((manager) =>
-      manager.query(`DELETE FROM schedule_placements WHERE event_id = $1 AND version = $2 AND meeting_id = $3`, [eventId, version, meetingId]),
-    );
+  /** The meeting as the current version places it (null when it is not placed). */
+  async placementOf(event: Event, meetingId: string) {
+    const { schedule_version: version } = await this.schedules.versions(event.id);
+    const rows = version === null ? [] : await this.schedules.placements(event.id, version);
+    const row = rows.find((placement) => placement.meeting_id === meetingId);
+    return row ? meetingView(row) : null;
   }
 
   async publish(event: Event): Promise<{ publishedVersion: number }> {

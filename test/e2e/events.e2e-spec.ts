@@ -122,3 +122,18 @@ describe('events (organiser)', () => {
     expect(ready.body).toMatchObject({ status: 'ready', pendingMigrations: [] });
   });
 });
+
+describe('bad input the DTOs let through', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers null for a required field with 400, not 500', async () => {
+    const event = await createEvent(t);
+    const response = await t.http.patch(`/api/events/${event.id}`).set('Authorization', `Bearer ${t.organiserKey}`).send({ title: null });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+  });
+});

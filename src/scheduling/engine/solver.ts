@@ -7,26 +7,30 @@
  *     its fixed table (if any) so that two meetings pinned to the same table
  *     never share a slot. Table capacity per slot is a count constraint.
  *  2. Placement (objective 1): fixed meetings, then still-valid meetings of
- *     `previous`, then a greedy pass (highest priority, most constrained first),
- *     then an ejection-chain tabu search (PARTIALCOL style): take an unplaced
- *     meeting, put it in the slot where it ejects the cheapest set of conflicting
- *     meetings (never fixed ones, never higher priority), the ejected meetings
- *     go back to the queue. The lexicographically best (per priority level)
- *     assignment seen is kept.
- *  3. Breaks (objectives 2-4): simulated annealing over the slots of placed
- *     meetings with Kempe-chain moves between two slots (a plain relocation or
- *     a swap of two meetings are special cases); the set of placed meetings
- *     never changes, so objective 1 is never degraded. Cost = breaks +
- *     FAIR_W * breaks above maxBreakSpread per participant (+ MOVE_W per meeting
- *     of `previous` that left its slot). Deltas are computed incrementally on the
- *     few participants touched by a move.
+ *     `previous` (same slot), then a greedy pass (highest priority first; meetings
+ *     of over-demanded people last, b-matching style; most constrained first;
+ *     round robin over people when tables are the bottleneck), then ejection
+ *     chains with rollback (put an unplaced meeting where exactly one meeting is
+ *     in the way, go on with the ejected one or with an unplaced meeting of its
+ *     other participant; keep the chain only if the per-priority placed counts
+ *     improve), then a short tabu search. Small events restart this a few times.
+ *  3. Breaks (objectives 2-4): a slot-by-slot constructive pass (people who were
+ *     busy in the previous slot first) may give a better start, then simulated
+ *     annealing over the slots of placed meetings with Kempe-chain moves between
+ *     two slots (relocation and swaps are special cases; a random meeting of a
+ *     full slot is added as a second seed) plus rare whole-slot permutations.
+ *     Most moves are targeted at people with breaks. The set of placed meetings
+ *     never changes here. Cost = breaks + 3 * breaks above maxBreakSpread per
+ *     person (+ 50 per meeting of `previous` moved away from its slot); idle
+ *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
+ *     search. Deltas are computed on the few people a move touches.
  *  4. Tables: per slot, fixed tables first, then previous tables, then the
  *     table the participants used just before in the same session, else the
  *     lowest free table.
  * Deterministic: seeded PRNG (mulberry32); stopping is iteration based, the
- * time budget is only a safety cap.
+ * time budget (80% of timeBudgetMs) is a safety cap that also speeds up the
+ * cooling when it binds (then results depend on machine speed).
  */
-import { countBreaks } from './breaks';
 import { Placement, SchedulingInput, SolveOptions, UnplacedReason } from './types';
 
 export function mulberry32(seed: number): () => number {
@@ -161,19 +165,25 @@ function compile(input: SchedulingInput): Model {
     const fs = m.fixedSlotId !== undefined ? slotIdx.get(m.fixedSlotId)! : NONE;
     fixedSlot[i] = fs;
     tmp.length = 0;
+    let commonNoTable = 0;
     for (let s = 0; s < S; s++) {
       if (fs !== NONE && s !== fs) continue;
       if (!avail[a * S + s] || !avail[b * S + s]) continue;
       if (sess && !sess.has(input.slots[s].session)) continue;
       if (only && !only.has(input.slots[s].id)) continue;
-      if (cap[s] <= 0 || (ft > 0 && ft > cap[s])) continue;
+      if (cap[s] <= 0 || (ft > 0 && ft > cap[s])) {
+        commonNoTable++;
+        continue;
+      }
       tmp.push(s);
       allowedMask[i * S + s] = 1;
     }
     allowed[i] = Int32Array.from(tmp);
     if (tmp.length === 0) {
       impossible[i] =
-        fs !== NONE
+        commonNoTable > 0
+          ? { reason: 'no_table', detail: ft > 0 ? `table ${ft} does not exist in the common slots` : 'the common slots have no tables' }
+          : fs !== NONE
           ? { reason: 'fixed_placement_conflict', detail: `fixed slot ${m.fixedSlotId} is not usable by both participants` }
           : { reason: 'no_common_free_slot', detail: 'no slot where both participants are available' };
     }
@@ -420,7 +430,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
 
   // ---- constructive restart for breaks: slot-by-slot greedy keeping people busy
   if (!hasPrev) {
-    const tries = M > 20000 ? 1 : 10;
+    const tries = M > 20000 ? 0 : 10; // never better than the greedy start on large events (measured)
     let bestC: Int32Array | null = null;
     let bestB = breaksOf(model, st.slotOf);
     for (let k = 0; k < tries; k++) {
@@ -432,12 +442,18 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
         bestC = c;
       }
     }
+    dbg(`construct: greedy breaks ${breaksOf(model, st.slotOf)}, best constructed ${bestC ? bestB : 'none better'}`);
     if (bestC) st.load(bestC);
   }
 
   // ---- break minimisation by simulated annealing
   // (one long run beats several short restarts, measured on the b2bsp set)
-  const breaks = anneal(model, st, rnd, d, hasPrev, deadline, effort);
+  // Rescheduling: meetings of `previous` that still fit stay where they are (a move
+  // costs 50 breaks, i.e. effectively never), and in any case no more of them move
+  // than the placements the change itself removed (previous meetings no longer requested).
+  const known = new Set(input.meetings.map((m) => m.id));
+  const moveBudget = (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
+  const breaks = anneal(model, st, rnd, d, hasPrev, deadline, effort, moveBudget);
   dbg(`anneal breaks ${breaks}`);
   progress(90, breaks);
 
@@ -678,7 +694,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
     for (const i of queue) inQ[i] = 1;
     for (let i = 0; i < M; i++) if (st.slotOf[i] === NONE && !model.impossible[i] && !fixedConflict[i] && !inQ[i]) queue.push(i);
     if (process.env.SCHED_DEBUG) console.error(`[chain] pass ${pass} improved ${improved} queue ${queue.length}`);
-    if (improved === 0 || Date.now() > deadline) break;
+    if (improved === 0 || improved * 1000 < queue.length || Date.now() > deadline) break;
   }
 }
 
@@ -966,6 +982,7 @@ function anneal(
   hasPrev: boolean,
   deadline: number,
   effort: number,
+  moveBudget = 0,
 ): number {
   const { S, P, M, ma, mb, mr, allowed, allowedMask, cap, fixedSlot, sessionOf, prevSlot } = model;
   const FAIR_W = 3;
@@ -1111,6 +1128,9 @@ function anneal(
     }
   };
   let itDone = 0;
+  let polish = false;
+  const overList = new Int32Array(P);
+  let nOver = 0;
   for (let it = 0; it < iters; it++) {
     itDone = it;
     if (it % coolEvery === 0) {
@@ -1123,6 +1143,11 @@ function anneal(
       const timeFrac = (now - annealStart) / Math.max(1, deadline - annealStart);
       const frac = timeFrac > itFrac * 1.25 + 0.05 ? timeFrac : itFrac;
       T = T0 * Math.pow(T1 / T0, Math.min(1, frac));
+      if (!polish && frac >= 0.85) {
+        polish = true;
+        nOver = 0;
+        for (let k = 0; k < badN; k++) if (brk[bad[k]] > d) overList[nOver++] = bad[k];
+      }
     }
     if (cost === 0) break;
     nMv = 0;
@@ -1154,8 +1179,14 @@ function anneal(
       let m: number;
       let s2: number;
       if (badN > 0 && rnd() < TARGETED) {
-        // targeted: a participant with breaks; move one of its meetings into/next to its span
-        const p = bad[Math.floor(rnd() * badN)];
+        // targeted: a participant with breaks; move one of its meetings into/next to its span.
+        // In the final phase, people above the fairness limit get most of the attention.
+        if (polish && (it & 1023) === 0) {
+          nOver = 0;
+          for (let k = 0; k < badN; k++) if (brk[bad[k]] > d) overList[nOver++] = bad[k];
+        }
+        const p = polish && nOver > 0 && rnd() < 0.7 ? overList[Math.floor(rnd() * nOver)] : bad[Math.floor(rnd() * badN)];
+        if (brk[p] === 0) continue;
         const row = p * S;
         let first = -1;
         let last = -1;
@@ -1204,6 +1235,7 @@ function anneal(
       }
       if (hasPrev && prevSlot[x] !== NONE) movedDelta += (mvTo[k] !== prevSlot[x] ? 1 : 0) - (mvFrom[k] !== prevSlot[x] ? 1 : 0);
     }
+    if (hasPrev && movedDelta > 0 && moved + movedDelta > moveBudget) continue;
     applyMove(mvTo);
     let dTotal = 0;
     let dEx = 0;
@@ -1309,34 +1341,4 @@ function assignTables(input: SchedulingInput, model: Model, st: State): Placemen
     out.push({ meetingId: input.meetings[i].id, slotId: input.slots[st.slotOf[i]].id, table: tableOf[i] });
   }
   return out;
-}
-
-/** Total breaks of a placement (engine definition, see breaks.ts). */
-export function totalBreaks(input: SchedulingInput, placed: Placement[]): { total: number; perParticipant: Map<string, number> } {
-  const slotIdx = new Map<string, number>();
-  input.slots.forEach((s, i) => slotIdx.set(s.id, i));
-  const sessIdx = new Map<string, number>();
-  const sessionOf = input.slots.map((s) => {
-    if (!sessIdx.has(s.session)) sessIdx.set(s.session, sessIdx.size);
-    return sessIdx.get(s.session)!;
-  });
-  const byId = new Map(input.meetings.map((m) => [m.id, m]));
-  const lists = new Map<string, number[]>();
-  for (const pl of placed) {
-    const m = byId.get(pl.meetingId);
-    if (!m) continue;
-    for (const p of m.participantIds) {
-      if (!lists.has(p)) lists.set(p, []);
-      lists.get(p)!.push(slotIdx.get(pl.slotId)!);
-    }
-  }
-  const per = new Map<string, number>();
-  let total = 0;
-  for (const [p, l] of lists) {
-    l.sort((x, y) => x - y);
-    const b = countBreaks(l, sessionOf);
-    per.set(p, b);
-    total += b;
-  }
-  return { total, perParticipant: per };
 }

@@ -9,7 +9,11 @@
 
 export interface SlotInput {
   id: string;
-  /** Slots of one session (a day, a morning...) are consecutive; breaks are counted within the whole day sequence as given. */
+  /**
+   * Slots of one session (a day, a morning...) are consecutive. Breaks are counted
+   * within a session (see breaks.ts): give a whole day one session label if a gap
+   * across lunch should count, as the b2bsp loader does.
+   */
   session: string;
   /** Tables usable in this slot (numbered 1..tables). */
   tables: number;
