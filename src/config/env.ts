@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -58,6 +58,27 @@ export class Env {
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
+
+  /**
+   * Derives participants' personal and calendar-feed links (so emails can carry
+   * them without the database ever holding them). Set your own in production.
+   */
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  APP_SECRET = 'development-only-secret-set-APP_SECRET-in-production';
+
+  /** smtp://user:pass@host:port; unset: emails are written as .eml files to MAILBOX_DIR instead. */
+  @IsOptional() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString() @IsEmail({ allow_display_name: false, require_tld: false }, { message: 'must be an email address' })
+  SMTP_FROM = 'no-reply@brokerage.localhost';
+
+  @IsString()
+  MAILBOX_DIR = 'data/outbox';
+
+  /** How often workers look for emails to send (the outbox is the source of truth, the queue only delivers). */
+  @Transform(toInt) @IsInt() @Min(50)
+  OUTBOX_POLL_MS = 1000;
 
   /** json: one object per line with a request id (for log shippers); pretty: for humans. */
   @IsIn(['json', 'pretty'])

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, MaxLength,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, MaxLength,
   Min, MinLength, ValidateNested,
 } from 'class-validator';
 
@@ -77,6 +77,14 @@ export class CreateEventDto {
   @ApiPropertyOptional({ nullable: true, example: 72, description: 'Hours after which an unanswered request expires; null = never' })
   @IsOptional() @IsInt() @Min(1) @Max(10_000)
   requestExpiryHours?: number | null;
+
+  @ApiPropertyOptional({ example: 'brokerage@ihk-suedthueringen.de', description: 'Reply-To of emails and ORGANIZER of calendar invites' })
+  @IsOptional() @IsEmail() @MaxLength(254)
+  contactEmail?: string;
+
+  @ApiPropertyOptional({ enum: ['en', 'de'], default: 'en', description: 'Language of the emails' })
+  @IsOptional() @IsIn(['en', 'de'])
+  language?: 'en' | 'de';
 
   @ApiProperty({ type: [SessionDto] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SessionDto)

@@ -59,6 +59,13 @@ export class Event {
   @Column()
   tables: number;
 
+  /** ORGANIZER of calendar invites and Reply-To of emails. */
+  @Column({ name: 'contact_email' })
+  contactEmail: string;
+
+  @Column({ type: 'text' })
+  language: 'en' | 'de';
+
   /** Unordered pairs of participant types that may not meet. */
   @Column({ name: 'forbidden_type_pairs', type: 'jsonb' })
   forbiddenTypePairs: string[][];

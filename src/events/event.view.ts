@@ -20,6 +20,8 @@ export function eventView(event: Event) {
     meetingMinutes: event.meetingMinutes,
     changeoverMinutes: event.changeoverMinutes,
     tables: event.tables,
+    contactEmail: event.contactEmail,
+    language: event.language,
     forbiddenTypePairs: event.forbiddenTypePairs,
     maxRequestsPerParticipant: event.maxRequestsPerParticipant,
     requestExpiryHours: event.requestExpiryHours,

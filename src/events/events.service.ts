@@ -33,7 +33,7 @@ export class EventsService {
         description: dto.description ?? '', venue: dto.venue ?? '', capacity: dto.capacity ?? null,
         waitlist: dto.waitlist ?? false, changeoverMinutes: dto.changeoverMinutes ?? 0,
         forbiddenTypePairs: this.readForbiddenTypePairs(dto), maxRequestsPerParticipant: dto.maxRequestsPerParticipant ?? null,
-        requestExpiryHours: dto.requestExpiryHours ?? null,
+        requestExpiryHours: dto.requestExpiryHours ?? null, contactEmail: dto.contactEmail ?? '', language: dto.language ?? 'en',
       }));
       await this.replaceSessions(manager, event, times.sessions);
       return this.load(manager, event.id);
@@ -57,12 +57,23 @@ export class EventsService {
     return this.load(this.dataSource.manager, eventId);
   }
 
-  async getBySlug(slug: string, { withSessions = true } = {}): Promise<Event> {
+  async getBySlug(slug: string): Promise<Event> {
     const event = await this.dataSource.getRepository(Event).findOne({
-      where: { slug }, relations: { sessions: withSessions }, order: withSessions ? { sessions: { startsAt: 'ASC' } } : undefined,
+      where: { slug }, relations: { sessions: true }, order: { sessions: { startsAt: 'ASC' } },
     });
     if (!event) throw ApiError.notFound('Event');
     return event;
+  }
+
+  /**
+   * The event row alone, read with plain SQL: registration calls this on every
+   * request, and the ORM's entity hydration cost more than the query itself.
+   */
+  async getForRegistration(slug: string): Promise<Event> {
+    const columns = this.dataSource.getMetadata(Event).columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`);
+    const [row] = await this.dataSource.query(`SELECT ${columns.join(', ')} FROM events WHERE slug = $1`, [slug]);
+    if (!row) throw ApiError.notFound('Event');
+    return row as Event;
   }
 
   async update(organiser: Organiser, eventId: string, dto: UpdateEventDto): Promise<Event> {
@@ -201,7 +212,7 @@ export class EventsService {
       cancellationClosesAt: iso(event.cancellationClosesAt), capacity: event.capacity, waitlist: event.waitlist,
       participantTypes: event.participantTypes, meetingMinutes: event.meetingMinutes, changeoverMinutes: event.changeoverMinutes,
       tables: event.tables, forbiddenTypePairs: event.forbiddenTypePairs, maxRequestsPerParticipant: event.maxRequestsPerParticipant,
-      requestExpiryHours: event.requestExpiryHours,
+      requestExpiryHours: event.requestExpiryHours, contactEmail: event.contactEmail, language: event.language,
       sessions: event.sessions.map((session) => ({ startsAt: iso(session.startsAt), endsAt: iso(session.endsAt) })),
     };
   }

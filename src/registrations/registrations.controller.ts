@@ -2,6 +2,8 @@ import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Quer
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RateLimitGuard } from '../common/rate-limit.guard';
+import { calendarFeedUrl } from '../common/secrets';
+import { Env } from '../config/env';
 import { eventView } from '../events/event.view';
 import { EventsService } from '../events/events.service';
 import { Organiser } from '../organisers/organiser.entity';
@@ -79,13 +81,20 @@ export class RegistrationsController {
 @UseGuards(RateLimitGuard, ParticipantGuard)
 @Controller('api/me')
 export class MeController {
-  constructor(private readonly registrations: RegistrationsService) {}
+  constructor(
+    private readonly registrations: RegistrationsService,
+    private readonly env: Env,
+  ) {}
 
   @Get()
   async get(@CurrentParticipant() participant: ParticipantIdentity) {
     const { registration, event } = await this.registrations.me(participant.id);
     const { id, slug, title, venue, timezone, startsAt, endsAt, cancellationClosesAt, meetingRequestsCloseAt } = eventView(event);
-    return { ...registrationView(registration), event: { id, slug, title, venue, timezone, startsAt, endsAt, cancellationClosesAt, meetingRequestsCloseAt } };
+    return {
+      ...registrationView(registration),
+      calendarFeedUrl: calendarFeedUrl(this.env.PUBLIC_BASE_URL, this.env.APP_SECRET, registration.id, registration.feed_version),
+      event: { id, slug, title, venue, timezone, startsAt, endsAt, cancellationClosesAt, meetingRequestsCloseAt },
+    };
   }
 
   @Patch()

@@ -23,6 +23,7 @@ export interface RegistrationRow {
   updated_at: Date;
   confirmed_at: Date | null;
   cancelled_at: Date | null;
+  feed_version: number;
 }
 
 export interface EventSeats {
@@ -33,6 +34,7 @@ export interface EventSeats {
 }
 
 export interface NewRegistration {
+  id: string;
   eventId: string;
   email: string;
   name: string;
@@ -42,6 +44,7 @@ export interface NewRegistration {
   profile: string;
   topics: string[];
   tokenHash: string;
+  feedTokenHash: string;
   now: Date;
 }
 
@@ -52,7 +55,7 @@ export type SeatOutcome =
 
 const SELECT_VIEW = `
   SELECT r.id, r.event_id, r.email, r.name, r.organisation, r.participant_type, r.country, r.profile, r.topics, r.status, r.max_meetings,
-         r.created_at, r.updated_at, r.confirmed_at, r.cancelled_at,
+         r.created_at, r.updated_at, r.confirmed_at, r.cancelled_at, r.feed_version,
          CASE WHEN r.status = 'waitlisted' THEN
            (SELECT count(*)::int FROM registrations w
              WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq)
@@ -99,10 +102,10 @@ export class RegistrationsRepository {
                 waitlisted_count + 1 AS position
          FROM event
        ), inserted AS (
-         INSERT INTO registrations (event_id, email, name, organisation, participant_type, country, profile, topics, status,
-                                    waitlist_seq, token_hash, created_at, updated_at, confirmed_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, d.status,
-                CASE WHEN d.status = 'waitlisted' THEN nextval('waitlist_seq') END, $9, clock_timestamp(), $10,
+         INSERT INTO registrations (id, event_id, email, name, organisation, participant_type, country, profile, topics, status,
+                                    waitlist_seq, token_hash, feed_token_hash, created_at, updated_at, confirmed_at)
+         SELECT $12, $1, $2, $3, $4, $5, $6, $7, $8, d.status,
+                CASE WHEN d.status = 'waitlisted' THEN nextval('waitlist_seq') END, $9, $13, clock_timestamp(), $10,
                 CASE WHEN d.status = 'confirmed' THEN $10::timestamptz END
          FROM decision d WHERE d.status IS NOT NULL
          ON CONFLICT (event_id, lower(email)) WHERE status <> 'cancelled' DO NOTHING
@@ -115,6 +118,7 @@ export class RegistrationsRepository {
       [
         registration.eventId, registration.email, registration.name, registration.organisation, registration.participantType,
         registration.country, registration.profile, registration.topics, registration.tokenHash, registration.now, unavailableSlotIds,
+        registration.id, registration.feedTokenHash,
       ],
     );
     if (!row || row.decided === null) return { outcome: 'full' };

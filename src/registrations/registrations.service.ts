@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { IdempotencyStore, StoredResponse } from '../common/idempotency';
-import { hashSecret, newSecret } from '../common/secrets';
+import { feedToken, hashSecret, participantToken } from '../common/secrets';
+import { Env } from '../config/env';
 import { isPastDeadline } from '../common/time';
 import { Event } from '../events/event.entity';
 import { registrationsTotal } from '../observability/metrics';
@@ -29,6 +31,7 @@ export class RegistrationsService {
     private readonly events: EventsService,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
+    private readonly env: Env,
   ) {}
 
   /**
@@ -38,7 +41,7 @@ export class RegistrationsService {
    * stores the response, serialised per key, so a retry returns it unchanged.
    */
   async register(slug: string, dto: CreateRegistrationDto, idempotencyKey?: string): Promise<StoredResponse<RegistrationCreated>> {
-    const event = await this.events.getBySlug(slug, { withSessions: false });
+    const event = await this.events.getForRegistration(slug);
     const key = IdempotencyStore.validateKey(idempotencyKey);
     // Without a key no transaction is opened: the one statement commits on its own, releasing the lock at once.
     if (!key) return this.takeSeat(this.registrations.autocommit, event, dto);
@@ -58,8 +61,10 @@ export class RegistrationsService {
     this.assertRegistrationOpen(event, this.clock.now());
     this.assertParticipantType(event, dto.participantType);
     await this.assertSlotsOfEvent(manager, event.id, dto.unavailableSlotIds);
-    const token = newSecret('p');
+    const id = randomUUID();
+    const token = participantToken(this.env.APP_SECRET, id);
     const seat = await this.registrations.takeSeat(manager, {
+      id, feedTokenHash: hashSecret(feedToken(this.env.APP_SECRET, id, 1)),
       eventId: event.id, email: dto.email, name: dto.name, organisation: dto.organisation, participantType: dto.participantType,
       country: dto.country, profile: dto.profile ?? '', topics: dto.topics ?? [], tokenHash: hashSecret(token), now: this.clock.now(),
     }, dto.unavailableSlotIds ?? []);

@@ -204,15 +204,49 @@ export class ScheduleRepository {
     return this.dataSource.query(`SELECT id, name, organisation, participant_type, country FROM registrations WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
+  /**
+   * Makes the current version the one participants see, and in the same
+   * transaction queues each participant's agenda email and raises the calendar
+   * SEQUENCE of every meeting that moved since the previously published
+   * version. Publishing the version that is already published does nothing.
+   */
   async publish(eventId: string, now: Date): Promise<number | null> {
-    const [row] = await this.dataSource.query(
-      // wrapped in a SELECT so the driver returns the rows (it returns [rows, count] for a bare UPDATE)
-      `WITH published AS (
-         UPDATE events SET published_version = schedule_version, published_at = $2
-         WHERE id = $1 AND schedule_version IS NOT NULL RETURNING published_version)
-       SELECT published_version FROM published`,
-      [eventId, now],
+    return this.transaction(async (manager) => {
+      const [event] = await manager.query(`SELECT schedule_version, published_version FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
+      const { schedule_version: version, published_version: previous } = event;
+      if (version === null || version === previous) return version;
+      await manager.query(
+        `UPDATE meetings m SET sequence = m.sequence + 1
+         FROM schedule_placements n
+         JOIN schedule_placements o ON o.event_id = n.event_id AND o.version = $3 AND o.meeting_id = n.meeting_id
+         WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id AND (o.slot_id <> n.slot_id OR o.table_no <> n.table_no)`,
+        [eventId, version, previous],
+      );
+      await manager.query(`UPDATE events SET published_version = $2, published_at = $3 WHERE id = $1`, [eventId, version, now]);
+      await manager.query(
+        `INSERT INTO email_outbox (event_id, registration_id, cause, dedupe_key, payload)
+         SELECT DISTINCT $1::uuid, a.registration_id, 'schedule_published', a.registration_id || ':published:' || $2::int, jsonb_build_object('version', $2::int)
+         FROM schedule_attendance a WHERE a.event_id = $1 AND a.version = $2::int
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+        [eventId, version],
+      );
+      return version;
+    });
+  }
+
+  /** A published meeting moved: raise its SEQUENCE and queue an update of exactly that invite to both people. */
+  async queueMoved(manager: EntityManager, eventId: string, version: number, meetingId: string, before: { slotId: string; table: number }): Promise<void> {
+    const [[meeting]] = await manager.query(
+      `UPDATE meetings SET sequence = sequence + 1 WHERE id = $1 RETURNING sequence, participant_a, participant_b`,
+      [meetingId],
     );
-    return row?.published_version ?? null;
+    await manager.query(
+      `INSERT INTO email_outbox (event_id, registration_id, cause, dedupe_key, payload)
+       SELECT $1, person, 'meeting_moved', person || ':' || $3 || ':moved:' || $4,
+              jsonb_build_object('meetingId', $3::uuid, 'version', $2::int, 'beforeSlotId', $5::uuid, 'beforeTable', $6::int)
+       FROM unnest($7::uuid[]) AS person
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [eventId, version, meetingId, meeting.sequence, before.slotId, before.table, [meeting.participant_a, meeting.participant_b]],
+    );
   }
 }

@@ -66,7 +66,7 @@ export class ScheduleService {
    * availability and table range checks are here.
    */
   async adjust(event: Event, meetingId: string, change: PlacementChange): Promise<void> {
-    const { schedule_version: version } = await this.schedules.versions(event.id);
+    const { schedule_version: version, published_version: publishedVersion } = await this.schedules.versions(event.id);
     if (version === null) throw noSchedule();
     if (change.table !== undefined && (change.table < 1 || change.table > event.tables)) {
       throw ApiError.validation({ table: [`table must be between 1 and ${event.tables}`] });
@@ -99,6 +99,10 @@ export class ScheduleService {
              WHERE event_id = $1 AND version = $2 AND meeting_id = $3`,
             [event.id, version, meetingId, slotId, table, change.pinned ?? null],
           );
+          const moved = current.slot_id !== slotId || current.table_no !== table;
+          if (moved && version === publishedVersion) {
+            await this.schedules.queueMoved(manager, event.id, version, meetingId, { slotId: current.slot_id, table: current.table_no });
+          }
         } else {
           await manager.query(
             `INSERT INTO schedule_placements (event_id, version, meeting_id, slot_id, table_no, pinned, participant_a, participant_b)

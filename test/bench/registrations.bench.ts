@@ -137,7 +137,8 @@ async function main(): Promise<void> {
   await sql(ADMIN_URL, `CREATE DATABASE ${DB}`);
   const url = databaseUrl(DB);
   const port = await freePort();
-  const api = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const api = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), PUBLIC_RATE_LIMIT: '0', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench:${DB}`, DATABASE_POOL_SIZE: '20' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

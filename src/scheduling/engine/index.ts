@@ -3,7 +3,8 @@
  */
 import { countBreaks } from './breaks';
 import { upperBound } from './bound';
-import { runSolver, InternalOptions } from './solver';
+import { runPortfolio, threadsFor } from './portfolio';
+import { runSolver, InternalOptions, SolverOutput } from './solver';
 import type { Placement, ScheduleFigures, ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
 
 export * from './types';
@@ -151,11 +152,53 @@ export function scheduleFigures(input: SchedulingInput, placed: Placement[], ext
   };
 }
 
+/**
+ * Best of the portfolio's outputs: more meetings placed (per priority, highest
+ * first), then fewer meetings of `previous` moved, then fewer breaks, then a
+ * smaller break spread, then seed order.
+ */
+function pickBest(input: SchedulingInput, outs: (SolverOutput | null)[]): SolverOutput {
+  const prio = new Map(input.meetings.map((m) => [m.id, m.priority ?? 1]));
+  const levels = [...new Set(prio.values())].sort((a, b) => b - a);
+  const key = (o: SolverOutput): number[] => {
+    const byPrio = new Map<number, number>();
+    for (const pl of o.placed) {
+      const p = prio.get(pl.meetingId) ?? 1;
+      byPrio.set(p, (byPrio.get(p) ?? 0) + 1);
+    }
+    const f = scheduleFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 });
+    return [...levels.map((l) => -(byPrio.get(l) ?? 0)), f.moved, f.breaks, f.breakSpread];
+  };
+  let best: SolverOutput | null = null;
+  let bestKey: number[] = [];
+  for (const o of outs) {
+    if (!o) continue;
+    const k = key(o);
+    if (process.env.SCHED_DEBUG) console.error(`[portfolio] ${outs.indexOf(o)}: ${k.join(' ')}`);
+    let cmp = 0;
+    if (best) for (let i = 0; i < k.length && cmp === 0; i++) cmp = k[i] - bestKey[i];
+    if (!best || cmp < 0) {
+      best = o;
+      bestKey = k;
+    }
+  }
+  return best!;
+}
+
 export function solve(input: SchedulingInput, options: SolveOptions = {}): ScheduleResult {
   const t0 = Date.now();
   validateInput(input);
   options.onProgress?.({ percent: 0, placed: 0, breaks: 0 });
-  const out = runSolver(input, options as InternalOptions);
+  const threads = threadsFor(input, options);
+  let out: SolverOutput;
+  if (threads <= 1) out = runSolver(input, options as InternalOptions);
+  else {
+    // all placed, no break and nothing moved: optimal, the other searches cannot do better
+    const unbeatable = (o: SolverOutput) =>
+      o.unplaced.length === 0 && scheduleFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 }).breaks === 0 && !input.previous?.length;
+    const outs = runPortfolio(input, { ...(options as InternalOptions), startedAt: t0 }, threads, unbeatable);
+    out = pickBest(input, outs);
+  }
   const unplaced: Unplaced[] = out.unplaced.map((u) => ({
     meetingId: input.meetings[u.meetingIndex].id,
     reason: u.reason,

@@ -281,10 +281,12 @@ function better(a: Int32Array, b: Int32Array): number {
 export interface InternalOptions extends SolveOptions {
   /** Iteration multiplier for the break phase (tests may lower it). */
   effort?: number;
+  /** Date.now() when the solve started (all searches of a portfolio share the clock). */
+  startedAt?: number;
 }
 
 export function runSolver(input: SchedulingInput, options: InternalOptions = {}): SolverOutput {
-  const t0 = Date.now();
+  const t0 = options.startedAt ?? Date.now();
   const budget = options.timeBudgetMs ?? 2000;
   // keep a margin of the budget for the bound, the tables and the figures
   const deadline = t0 + Math.max(1, Math.floor(budget * 0.8));
@@ -985,7 +987,7 @@ function anneal(
   moveBudget = 0,
 ): number {
   const { S, P, M, ma, mb, mr, allowed, allowedMask, cap, fixedSlot, sessionOf, prevSlot } = model;
-  const FAIR_W = 3;
+  const FAIR_W = Number(process.env.X_FAIR_W ?? 3);
   const MOVE_W = hasPrev ? 50 : 0;
   const occ = st.occ;
   let lastIdle = 0;
@@ -1006,7 +1008,7 @@ function anneal(
     lastIdle = idle;
     return b;
   };
-  const IDLE_W = 0.6;
+  const IDLE_W = Number(process.env.X_IDLE_W ?? 0.6);
   const idleOf = new Int32Array(P);
   let idleTotal = 0;
   const brk = new Int32Array(P);
@@ -1035,7 +1037,7 @@ function anneal(
     }
   };
   for (let p = 0; p < P; p++) setBrk(p, brk[p]);
-  const TARGETED = 0.9;
+  const TARGETED = Number(process.env.X_TARGETED ?? 0.9);
   const mov: number[] = [];
   for (let i = 0; i < M; i++) if (st.slotOf[i] !== NONE && fixedSlot[i] === NONE && allowed[i].length > 1) mov.push(i);
   if (mov.length === 0) return total;
@@ -1047,14 +1049,14 @@ function anneal(
   let bestSaved = true; // current == best, no snapshot needed until we leave it
   // iteration budget (deterministic); large events get fewer iterations per meeting
   const iters = Math.floor((mov.length <= 2000 ? Math.min(1_200_000, Math.max(Math.min(1_000_000, 5000 * mov.length), 1000 * mov.length)) : 600_000) * effort);
-  const T0 = 2;
-  const T1 = 0.03;
+  const T0 = Number(process.env.X_T0 ?? 2);
+  const T1 = Number(process.env.X_T1 ?? 0.03);
   const mark = new Int32Array(M);
   const pmark = new Int32Array(P);
   let stamp = 0;
   let pst = 0;
-  const MAXCHAIN = 40;
-  const PERM = 0.05;
+  const MAXCHAIN = Number(process.env.X_MAXCHAIN ?? 40);
+  const PERM = Number(process.env.X_PERM ?? 0.05);
   let T = T0;
   const coolEvery = 100;
   const annealStart = Date.now();

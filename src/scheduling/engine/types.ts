@@ -118,4 +118,12 @@ export interface SolveOptions {
   /** Fairness target: max - min breaks over participants. Default 2. */
   maxBreakSpread?: number;
   onProgress?: (progress: SolveProgress) => void;
+  /**
+   * Independent searches (different derived seeds) run in parallel worker
+   * threads; the best result is kept. Default min(2, available cores); events
+   * under 64 or over 20,000 meetings always use one. Results are deterministic
+   * for the same input, seed and threads when the iteration budget (not the
+   * clock) ends the searches.
+   */
+  threads?: number;
 }
