@@ -27,9 +27,11 @@ CREATE TABLE email_outbox (
   attempts         integer NOT NULL DEFAULT 0,
   last_error       text,
   created_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+  -- last handed to the queue; a pending row not enqueued for a while is enqueued again
+  enqueued_at      timestamptz,
   sent_at          timestamptz
 );
-CREATE INDEX email_outbox_pending_idx ON email_outbox (created_at) WHERE status = 'pending';
+CREATE INDEX email_outbox_pending_idx ON email_outbox (enqueued_at NULLS FIRST, created_at) WHERE status = 'pending';
 CREATE INDEX email_outbox_event_idx ON email_outbox (event_id, status, created_at);
 
 -- Whatever confirms, waitlists or cancels a registration (a participant, the organiser, a promotion

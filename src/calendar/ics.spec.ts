@@ -208,3 +208,38 @@ for e in calendar.walk('VEVENT'):
 
 if (!has('khal')) console.warn('khal is not installed: skipping the khal import check (apt-get install khal)');
 if (!pythonWithIcalendar) console.warn('python3-icalendar is not installed: skipping its parse check (apt-get install python3-icalendar)');
+
+/** libical's iTIP restriction check, compiled from test/support when gcc and libical-dev are installed (.ci/run installs them). */
+function restrictionChecker(): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'icalcheck-'));
+  const binary = join(dir, 'check');
+  const source = join(__dirname, '..', '..', 'test', 'support', 'ical-restriction-check.c');
+  const built = spawnSync('sh', ['-c', `gcc -o ${binary} ${source} $(pkg-config --cflags --libs libical)`], { encoding: 'utf8' });
+  return built.status === 0 ? binary : null;
+}
+
+describe("libical's iTIP restriction check", () => {
+  const checker = restrictionChecker();
+  const check = (ics: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ics-')), 'x.ics');
+    writeFileSync(file, ics);
+    return spawnSync(checker!, [file], { encoding: 'utf8' });
+  };
+  const cases: [string, () => string][] = [
+    ['event (PUBLISH)', () => eventIcs(event, { publicBaseUrl: 'https://brokerage.example' })],
+    ['invite (REQUEST)', () => meetingInvite(sunday, 'REQUEST')],
+    ['cancellation (CANCEL)', () => meetingInvite({ ...sunday, sequence: 4, status: 'cancelled' }, 'CANCEL')],
+    ['personal feed (PUBLISH)', () => participantFeed({ participantName: 'Jürgen Müller', event, meetings: [saturday, sunday] }, { publicBaseUrl: 'https://brokerage.example' })],
+  ];
+  (checker ? it.each(cases) : it.skip.each(cases))('passes for the %s', (_name, render) => {
+    const result = check(render());
+    expect(result.stdout.trim()).toBe('ok');
+    expect(result.status).toBe(0);
+  });
+  (checker ? it : it.skip)('refuses a REQUEST without ORGANIZER (control: the check is real)', () => {
+    const broken = meetingInvite(sunday, 'REQUEST').replace(/^ORGANIZER.*\r\n( .*\r\n)*/m, '');
+    expect(broken).not.toContain('ORGANIZER');
+    expect(check(broken).status).toBe(1);
+  });
+  if (!checker) it('is skipped: gcc or libical-dev missing', () => console.warn('libical restriction check skipped (install libical-dev)'));
+});

@@ -34,6 +34,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY = 1;
 
+  /** Emails one worker process sends at once (SMTP is I/O-bound; with SMTP_URL, connections are pooled). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  EMAIL_CONCURRENCY = 8;
+
   /** A job whose worker stops renewing its lock for this long (crash, kill) is handed to another worker. */
   @Transform(toInt) @IsInt() @Min(1000)
   JOB_LOCK_MS = 30000;

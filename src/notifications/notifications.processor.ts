@@ -9,6 +9,8 @@ import { OutboxRepository } from './outbox.repository';
 
 /** Emails get more tries than other jobs: an SMTP outage of a few minutes must not lose mail. */
 const EMAIL_ATTEMPTS = 10;
+/** A pending row enqueued this long ago is enqueued again (same job id, so a job still in Redis is not duplicated). */
+const REENQUEUE_AFTER_SECONDS = 600;
 
 @Injectable()
 @ProcessesQueue('notifications')
@@ -55,13 +57,15 @@ export class NotificationsProcessor implements JobProcessor<DeliveryJob>, OnAppl
   private async enqueuePending(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
+    let claimed: string[] = [];
     try {
-      for (const outboxId of await this.outbox.pendingIds(1000)) {
-        await this.jobs.add<DeliveryJob>('notifications', outboxId, { outboxId }, {
-          attempts: EMAIL_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.JOB_BACKOFF_MS },
-        });
-      }
+      claimed = await this.outbox.claimForQueue(1000, REENQUEUE_AFTER_SECONDS);
+      if (!claimed.length) return;
+      const options = { attempts: EMAIL_ATTEMPTS, backoff: { type: 'exponential' as const, delay: this.env.JOB_BACKOFF_MS } };
+      await this.jobs.addBulk<DeliveryJob>('notifications', claimed.map((outboxId) => ({ jobId: outboxId, data: { outboxId } })), options);
     } catch (error) {
+      // Redis may be down: give the rows back so the next poll tries again.
+      if (claimed.length) await this.outbox.unclaim(claimed).catch(() => undefined);
       this.logger.warn(`Outbox poll failed: ${(error as Error).message}`);
     } finally {
       this.polling = false;

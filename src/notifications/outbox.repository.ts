@@ -40,12 +40,23 @@ export interface MeetingForEmail {
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async pendingIds(limit: number): Promise<string[]> {
+  /** Claims pending rows that are not in the queue (never enqueued, or so long ago that the job may be lost). */
+  async claimForQueue(limit: number, staleSeconds: number): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM email_outbox WHERE status = 'pending' ORDER BY created_at LIMIT $1`,
-      [limit],
+      `WITH claimed AS (
+         UPDATE email_outbox SET enqueued_at = now()
+         WHERE id IN (SELECT id FROM email_outbox
+                      WHERE status = 'pending' AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $2))
+                      ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, created_at)
+       SELECT id FROM claimed ORDER BY created_at`,
+      [limit, staleSeconds],
     );
     return rows.map((row) => row.id);
+  }
+
+  async unclaim(ids: string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE email_outbox SET enqueued_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async load(id: string): Promise<OutboxEmail | null> {

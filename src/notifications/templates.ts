@@ -63,18 +63,31 @@ export function personalLink(context: Pick<EmailContext, 'publicBaseUrl' | 'part
   return `${context.publicBaseUrl.replace(/\/+$/, '')}/p/${encodeURIComponent(context.participant.token)}`;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; an agenda email formats dozens of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timezone: string, language: Language): Intl.DateTimeFormat {
+  const key = `${timezone}|${language}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+      timeZone: timezone,
+      weekday: 'short',
+      day: language === 'de' ? '2-digit' : 'numeric',
+      month: language === 'de' ? '2-digit' : 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** "Mon 15 Feb 2027, 10:25" / "Mo., 15.02.2027 10:25", always in the event's zone, whatever the server's. */
 export function formatMeetingTime(instant: Date, timezone: string, language: Language): string {
-  const parts = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone: timezone,
-    weekday: 'short',
-    day: language === 'de' ? '2-digit' : 'numeric',
-    month: language === 'de' ? '2-digit' : 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  const parts = formatter(timezone, language).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const time = `${part('hour')}:${part('minute')}`;
   return language === 'de'

@@ -41,6 +41,10 @@ export class JobQueue implements OnApplicationShutdown {
     await this.queue(name).add(name, data, { ...options, jobId });
   }
 
+  async addBulk<T extends object>(name: QueueName, jobs: { jobId: string; data: T }[], options: JobsOptions = {}): Promise<void> {
+    await this.queue(name).addBulk(jobs.map(({ jobId, data }) => ({ name, data, opts: { ...options, jobId } })));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }

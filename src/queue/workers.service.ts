@@ -47,10 +47,11 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private startWorker(queue: QueueName, processor: JobProcessor): Worker {
+    const concurrency = queue === 'notifications' ? this.env.EMAIL_CONCURRENCY : this.env.WORKER_CONCURRENCY;
     const worker = new Worker(queue, (job: Job) => processor.process(job.data, job), {
       connection: bullConnection(this.env),
       prefix: bullPrefix(this.env),
-      concurrency: this.env.WORKER_CONCURRENCY,
+      concurrency,
       lockDuration: this.env.JOB_LOCK_MS,
       stalledInterval: Math.max(500, Math.floor(this.env.JOB_LOCK_MS / 2)),
       maxStalledCount: 2,
@@ -62,7 +63,7 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
       if (final) void processor.onFinalFailure?.(job.data, error).catch((hookError) => this.logger.error(hookError));
     });
     worker.on('error', (error) => this.logger.error({ message: 'worker error', queue, error: error.message }));
-    this.logger.log(`Worker for queue "${queue}" started (concurrency ${this.env.WORKER_CONCURRENCY})`);
+    this.logger.log(`Worker for queue "${queue}" started (concurrency ${concurrency})`);
     return worker;
   }
 }

@@ -4,7 +4,9 @@
  *     published optima (Bofill et al., JAIR 2022, Table 3).
  *  2. Generated events of 500 / 2,000 / 5,000 participants vs the certified bound.
  *  3. Rescheduling after 5% of participants cancel.
- * Environment: BENCH_ONLY=b2bsp|generated|reschedule to run one part.
+ * Environment: BENCH_ONLY=b2bsp|generated|reschedule to run one part;
+ * BENCH_FILTER=text to run only the b2bsp instances whose name contains it;
+ * BENCH_THREADS=n to set the engine's `threads` option (default: the engine's).
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -38,6 +40,8 @@ const OPTIMA: Record<string, number> = {
 };
 
 const only = process.env.BENCH_ONLY;
+const filter = process.env.BENCH_FILTER;
+const threads = process.env.BENCH_THREADS ? { threads: Number(process.env.BENCH_THREADS) } : {};
 /** Improvement budget for generated events (the target is < 5 s in total). */
 const GEN_BUDGET_MS = 3500;
 const pad = (s: unknown, n: number) => String(s).padEnd(n);
@@ -58,11 +62,11 @@ function b2bsp(): void {
   let allPlaced = 0;
   let under2s = 0;
   let n = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.dzn')).sort()) {
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.dzn') && (!filter || x.includes(filter))).sort()) {
     const name = f.replace(/\.dzn$/, '');
     const input = parseDzn(readFileSync(path.join(dir, f), 'utf8'));
     const t0 = Date.now();
-    const r = solve(input, { seed: 1 });
+    const r = solve(input, { seed: 1, ...threads });
     const ms = Date.now() - t0;
     const v = checkHardRules(input, r.placed);
     const opt = OPTIMA[name];
@@ -119,7 +123,7 @@ function generated(): void {
     const input = generateEvent({ participants: c.participants, seed: 7, tablesBottleneck: c.tablesBottleneck });
     global.gc?.();
     const t0 = Date.now();
-    const r = solve(input, { seed: 1, timeBudgetMs: GEN_BUDGET_MS });
+    const r = solve(input, { seed: 1, timeBudgetMs: GEN_BUDGET_MS, ...threads });
     const ms = Date.now() - t0;
     const rss = Math.round(process.memoryUsage().rss / 1e6);
     const v = checkHardRules(input, r.placed);

@@ -174,7 +174,6 @@ function pickBest(input: SchedulingInput, outs: (SolverOutput | null)[]): Solver
   for (const o of outs) {
     if (!o) continue;
     const k = key(o);
-    if (process.env.SCHED_DEBUG) console.error(`[portfolio] ${outs.indexOf(o)}: ${k.join(' ')}`);
     let cmp = 0;
     if (best) for (let i = 0; i < k.length && cmp === 0; i++) cmp = k[i] - bestKey[i];
     if (!best || cmp < 0) {

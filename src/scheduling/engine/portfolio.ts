@@ -5,8 +5,9 @@
  * blocks on a shared flag (Atomics.wait) once its own search is done and then
  * reads the workers' results with receiveMessageOnPort. A worker that fails or
  * does not answer in time is simply left out (the caller's own result always
- * exists), so the portfolio never does worse than a single search with the
- * first seed.
+ * exists), so the result is never worse than that of the caller's own search
+ * (seed k = 0, the plain single-thread search; but on a machine whose cores are
+ * busy with other work, the extra thread slows that search down).
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -19,6 +20,7 @@ import type { SchedulingInput, SolveOptions } from './types';
 export const PORTFOLIO_MIN_MEETINGS = 64;
 /** Larger events are solved in one thread (memory, and the second search rarely differs). */
 export const PORTFOLIO_MAX_MEETINGS = 20000;
+const MAX_THREADS = 8;
 /** Time a worker may still take after the caller's budget before it is given up. */
 const GRACE_MS = 1000;
 
@@ -30,7 +32,7 @@ export function defaultThreads(): number {
 /** Number of searches to run for this input. */
 export function threadsFor(input: SchedulingInput, options: SolveOptions): number {
   const asked = options.threads ?? defaultThreads();
-  const t = Math.max(1, Math.floor(Number.isFinite(asked) ? asked : 1));
+  const t = Math.min(MAX_THREADS, Math.max(1, Math.floor(Number.isFinite(asked) ? asked : 1)));
   const m = input.meetings.length;
   if (m < PORTFOLIO_MIN_MEETINGS || m > PORTFOLIO_MAX_MEETINGS) return 1;
   return t;
@@ -108,7 +110,9 @@ export function runPortfolio(
   const budget = options.timeBudgetMs ?? 2000;
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (k !== 'onProgress' && k !== 'threads' && typeof v !== 'function') plain[k] = v;
+  const tCode = Date.now();
   const code = workerCode();
+  if (process.env.SCHED_DEBUG) console.error(`[portfolio] worker code ready in ${Date.now() - tCode} ms`);
   const workers: { worker: Worker; port: MessagePort; flag: Int32Array }[] = [];
   for (let k = 1; k < threads && code; k++) {
     try {

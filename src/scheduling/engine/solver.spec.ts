@@ -175,3 +175,18 @@ describe('rescheduling with previous', () => {
     expect(r.placed.length).toBeGreaterThanOrEqual(kept.length);
   });
 });
+
+describe('portfolio (threads)', () => {
+  it('is deterministic with 2 threads and never worse than the single search with the same seed', () => {
+    // iteration-bound (generous clock), reduced effort to keep the test short
+    const input = generateEvent({ participants: 60, seed: 5 });
+    const opts = { seed: 4, timeBudgetMs: 60000, effort: 0.2 } as Parameters<typeof solve>[1];
+    const a = solve(input, { ...opts, threads: 2 });
+    const b = solve(input, { ...opts, threads: 2 });
+    const one = solve(input, { ...opts, threads: 1 });
+    expect(a.placed).toEqual(b.placed);
+    expect(checkHardRules(input, a.placed)).toEqual([]);
+    expect(a.placed.length).toBeGreaterThanOrEqual(one.placed.length);
+    if (a.placed.length === one.placed.length) expect(a.figures.breaks).toBeLessThanOrEqual(one.figures.breaks);
+  });
+});
