@@ -16,5 +16,5 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node migrations ./migrations
 USER node
 EXPOSE 3000
-# The API; the worker (when added) runs the same image with another command.
+# The API; the worker runs the same image with `node dist/worker.js` (see docker-compose.yml).
 CMD ["node", "dist/main.js"]

@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/exception.filter';
 import { createValidationPipe } from './common/validation';
 import { Env } from './config/env';
 import { httpLog } from './observability/http-log';
+import { mountQueueDashboard } from './observability/queue-dashboard';
 import { requestContext } from './observability/request-context';
 
 /** Everything main.ts and the end-to-end tests apply to the app alike. */
@@ -29,5 +30,6 @@ export function configureApp(app: INestApplication): INestApplication {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  mountQueueDashboard(app);
   return app;
 }

@@ -70,6 +70,10 @@ export class Env {
   @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
   APP_SECRET = 'development-only-secret-set-APP_SECRET-in-production';
 
+  /** Opens the operators' queue dashboard at /admin/queues to holders of this token; unset: no dashboard. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
   /** smtp://user:pass@host:port; unset: emails are written as .eml files to MAILBOX_DIR instead. */
   @IsOptional() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;

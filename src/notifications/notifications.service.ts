@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { eventIcs, meetingInvite, CalendarMeeting } from '../calendar/ics';
 import { participantToken } from '../common/secrets';
 import { Env } from '../config/env';
+import { emailsTotal } from '../observability/metrics';
 import { buildMessage, carriesEventIcs } from './mail-message';
 import { Mailer } from './mailer';
 import { MeetingForEmail, OutboxEmail, OutboxRepository } from './outbox.repository';
@@ -46,11 +47,13 @@ export class NotificationsService {
     message.messageId = `<${messageKey}@brokerage>`;
     await this.mailer.send(message, `${new Date().toISOString().replace(/[:.]/g, '-')}-${row.cause}-${messageKey.slice(0, 8)}`);
     await this.outbox.markSent(outboxId);
+    emailsTotal.inc({ cause: row.cause, outcome: 'sent' });
     return 'sent';
   }
 
-  recordFailure(outboxId: string, error: Error, final: boolean): Promise<void> {
-    return this.outbox.recordFailure(outboxId, error.message, final);
+  async recordFailure(outboxId: string, error: Error, final: boolean): Promise<void> {
+    await this.outbox.recordFailure(outboxId, error.message, final);
+    if (final) emailsTotal.inc({ cause: 'any', outcome: 'failed' });
   }
 
   private async compose(row: OutboxEmail, token: string): Promise<{

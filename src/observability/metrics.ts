@@ -25,3 +25,17 @@ export const schedulingDuration = new Histogram({
   buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60],
   registers: [registry],
 });
+
+export const jobsTotal = new Counter({
+  name: 'brokerage_jobs_total',
+  help: 'Queue jobs finished, by queue and outcome (completed, failed = one failed attempt)',
+  labelNames: ['queue', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const emailsTotal = new Counter({
+  name: 'brokerage_emails_total',
+  help: 'Emails handed to SMTP (sent) or given up on (failed), by cause',
+  labelNames: ['cause', 'outcome'] as const,
+  registers: [registry],
+});

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { Env } from '../config/env';
+import { jobsTotal } from '../observability/metrics';
 import { JOB_PROCESSOR, JobProcessor, QueueName } from './job-processor.decorator';
 import { bullConnection, bullPrefix } from './job-queue.service';
 
@@ -56,7 +57,9 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
       stalledInterval: Math.max(500, Math.floor(this.env.JOB_LOCK_MS / 2)),
       maxStalledCount: 2,
     });
+    worker.on('completed', () => jobsTotal.inc({ queue, outcome: 'completed' }));
     worker.on('failed', (job, error) => {
+      jobsTotal.inc({ queue, outcome: 'failed' });
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
       this.logger.warn({ message: 'job failed', queue, jobId: job.id, attempt: job.attemptsMade, final, error: error.message });

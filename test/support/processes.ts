@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 
 /** Starts `npm run start:worker`'s code (via ts-node) as a separate OS process against the test database and Redis. */
@@ -11,6 +12,33 @@ export function startWorker(env: Record<string, string> = {}): ChildProcess & { 
   child.stdout!.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
   return child;
+}
+
+/** Starts the API (src/main.ts via ts-node) as its own OS process on a free port. */
+export async function startApi(env: Record<string, string> = {}): Promise<ChildProcess & { output: string[]; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    env: { ...process.env, MIGRATIONS_RUN: 'false', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', WORKER_IN_PROCESS: 'false', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { output: string[]; url: string };
+  child.output = [];
+  child.url = `http://127.0.0.1:${port}`;
+  child.stdout!.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  for (let attempt = 0; ; attempt += 1) {
+    if (await fetch(`${child.url}/health`).then((response) => response.ok, () => false)) return child;
+    if (attempt > 300 || child.exitCode !== null) throw new Error(`API did not start: ${child.output.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function waitForOutput(child: ChildProcess & { output: string[] }, text: string, timeoutMs = 30000): Promise<void> {
