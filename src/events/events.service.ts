@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { explainConstraints } from '../common/constraint-errors';
 import { Clock } from '../common/clock';
 import { isPastDeadline, parseInstant } from '../common/time';
 import { Organiser } from '../organisers/organiser.entity';
@@ -113,20 +114,13 @@ export class EventsService {
     });
   }
 
-  private async saveEvent(manager: EntityManager, event: Event): Promise<Event> {
-    try {
-      const { sessions: _sessions, ...row } = event;
-      return await manager.save(Event, row as Event);
-    } catch (error) {
-      const constraint = (error as { constraint?: string }).constraint;
-      if (error instanceof QueryFailedError && constraint === 'events_slug_key') {
-        throw ApiError.conflict('slug_taken', `An event with slug "${event.slug}" already exists`);
-      }
-      if (error instanceof QueryFailedError && constraint === 'events_capacity_respected') {
-        throw ApiError.conflict('capacity_below_confirmed', `Capacity cannot be lower than the ${event.confirmedCount} confirmed registrations`);
-      }
-      throw error;
-    }
+  private saveEvent(manager: EntityManager, event: Event): Promise<Event> {
+    const { sessions: _sessions, ...row } = event;
+    return explainConstraints({
+      events_slug_key: () => ApiError.conflict('slug_taken', `An event with slug "${event.slug}" already exists`),
+      events_capacity_respected: () =>
+        ApiError.conflict('capacity_below_confirmed', `Capacity cannot be lower than the ${event.confirmedCount} confirmed registrations`),
+    }, () => manager.save(Event, row as Event));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlFilter } from '../common/sql-filter';
 import { RegistrationStatus } from '../registrations/registration.entity';
 import { DirectoryQuery } from './meeting.dto';
 
@@ -117,23 +118,16 @@ export class MeetingsRepository {
   }
 
   async directory(eventId: string, viewerId: string, query: DirectoryQuery): Promise<{ total: number; items: PublicProfile[] }> {
-    const where = [`r.event_id = $1`, `r.status = 'confirmed'`, `r.id <> $2`];
-    const params: unknown[] = [eventId, viewerId];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (query.type) add('r.participant_type = ?', query.type);
-    if (query.country) add('r.country = ?', query.country);
-    if (query.topic) add('EXISTS (SELECT 1 FROM unnest(r.topics) AS topic WHERE lower(topic) = lower(?))', query.topic);
-    if (query.q) {
-      add(`(r.name || ' ' || r.organisation || ' ' || r.profile || ' ' || array_to_string(r.topics, ' ')) ILIKE ?`,
-        `%${query.q.replace(/[\\%_]/g, '\\$&')}%`);
-    }
-    const filter = `FROM registrations r WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total ${filter}`, params);
+    const filter = new SqlFilter([`r.event_id = $1`, `r.status = 'confirmed'`, `r.id <> $2`], [eventId, viewerId]);
+    if (query.type) filter.add('r.participant_type = ?', query.type);
+    if (query.country) filter.add('r.country = ?', query.country);
+    if (query.topic) filter.add('EXISTS (SELECT 1 FROM unnest(r.topics) AS topic WHERE lower(topic) = lower(?))', query.topic);
+    if (query.q) filter.addSearch(`(r.name || ' ' || r.organisation || ' ' || r.profile || ' ' || array_to_string(r.topics, ' '))`, query.q);
+    const from = `FROM registrations r WHERE ${filter.where}`;
+    const params = filter.params;
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total ${from}`, params);
     const rows: { participant: PublicProfile }[] = await this.dataSource.query(
-      `SELECT ${publicProfile('r')} AS participant ${filter} ORDER BY lower(r.organisation), lower(r.name), r.id
+      `SELECT ${publicProfile('r')} AS participant ${from} ORDER BY lower(r.organisation), lower(r.name), r.id
        LIMIT ${query.limit ?? 100} OFFSET ${query.offset ?? 0}`,
       params,
     );

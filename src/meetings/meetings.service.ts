@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { explainConstraints } from '../common/constraint-errors';
 import { Clock } from '../common/clock';
 import { isPastDeadline } from '../common/time';
 import { Event } from '../events/event.entity';
@@ -8,6 +8,12 @@ import { EventsService } from '../events/events.service';
 import { ParticipantIdentity } from '../registrations/participant.guard';
 import { CreateMeetingDto, CreateMeetingRequestDto, DirectoryQuery } from './meeting.dto';
 import { MeetingParty, MeetingRequestRow, MeetingRow, MeetingsRepository, PublicProfile } from './meetings.repository';
+
+/** Rules the database enforces, as the API explains them. */
+const MEETING_CONSTRAINTS = {
+  meeting_requests_one_open_per_pair: () => ApiError.conflict('duplicate_request', 'There is already an open meeting request between you two'),
+  meetings_one_active_per_pair: () => ApiError.conflict('duplicate_meeting', 'These two participants already have a meeting'),
+};
 
 export type RequestAnswer = 'accept' | 'decline' | 'withdraw';
 
@@ -55,7 +61,7 @@ export class MeetingsService {
       if (cap !== null && (await this.meetings.countOpenSent(manager, requester.id)) >= cap) {
         throw ApiError.conflict('request_cap_reached', `You have ${cap} open meeting requests, the most this event allows`);
       }
-      const id = await this.withConstraintErrors(() => this.meetings.insertRequest(manager, {
+      const id = await explainConstraints(MEETING_CONSTRAINTS, () => this.meetings.insertRequest(manager, {
         eventId: event.id, requesterId: requester.id, recipientId: recipient.id, message: dto.message ?? '', priority: dto.priority ?? 1, now,
       }));
       return (await this.meetings.findRequest(participant.id, id, now, manager))!;
@@ -80,7 +86,7 @@ export class MeetingsService {
       if (answer === 'accept') this.assertRequestsOpen(event, now);
       await this.meetings.setRequestStatus(manager, request.id, ANSWERED_STATUS[answer], now);
       if (answer === 'accept') {
-        await this.withConstraintErrors(() => this.meetings.insertMeeting(manager, {
+        await explainConstraints(MEETING_CONSTRAINTS, () => this.meetings.insertMeeting(manager, {
           eventId: event.id, participantIds: [request.requester_id, request.recipient_id], requestId: request.id,
           priority: request.priority, source: 'request', now,
         }));
@@ -102,7 +108,7 @@ export class MeetingsService {
         throw ApiError.conflict('participant_not_confirmed', 'Both participants must be confirmed');
       }
       this.assertMayMeet(event, a, b);
-      const id = await this.withConstraintErrors(() => this.meetings.insertMeeting(manager, {
+      const id = await explainConstraints(MEETING_CONSTRAINTS, () => this.meetings.insertMeeting(manager, {
         eventId: event.id, participantIds: [first, second], requestId: null, priority: dto.priority ?? 1, source: 'organiser', now,
       }));
       return (await this.meetings.findMeeting(event.id, id, manager))!;
@@ -146,20 +152,5 @@ export class MeetingsService {
 
   private notConfirmed(): ApiError {
     return new ApiError(HttpStatus.FORBIDDEN, 'not_confirmed', 'Only confirmed participants take part in matchmaking');
-  }
-
-  private async withConstraintErrors<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const constraint = (error as { constraint?: string }).constraint;
-      if (error instanceof QueryFailedError && constraint === 'meeting_requests_one_open_per_pair') {
-        throw ApiError.conflict('duplicate_request', 'There is already an open meeting request between you two');
-      }
-      if (error instanceof QueryFailedError && constraint === 'meetings_one_active_per_pair') {
-        throw ApiError.conflict('duplicate_meeting', 'These two participants already have a meeting');
-      }
-      throw error;
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SqlFilter } from '../common/sql-filter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListRegistrationsQuery } from './registration.dto';
@@ -182,17 +183,13 @@ export class RegistrationsRepository {
   }
 
   async list(eventId: string, query: ListRegistrationsQuery): Promise<{ total: number; items: RegistrationRow[] }> {
-    const where = ['v.event_id = $1'];
-    const params: unknown[] = [eventId];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.status) add('v.status = ?', query.status);
-    if (query.participantType) add('v.participant_type = ?', query.participantType);
-    if (query.country) add('v.country = ?', query.country);
-    if (query.q) add(`(v.name || ' ' || v.organisation || ' ' || v.email) ILIKE ?`, `%${query.q.replace(/[\\%_]/g, '\\$&')}%`);
-    const filter = `FROM (${SELECT_VIEW} WHERE r.event_id = $1) v WHERE ${where.join(' AND ')}`;
+    const where = new SqlFilter(['v.event_id = $1'], [eventId]);
+    if (query.status) where.add('v.status = ?', query.status);
+    if (query.participantType) where.add('v.participant_type = ?', query.participantType);
+    if (query.country) where.add('v.country = ?', query.country);
+    if (query.q) where.addSearch(`(v.name || ' ' || v.organisation || ' ' || v.email)`, query.q);
+    const filter = `FROM (${SELECT_VIEW} WHERE r.event_id = $1) v WHERE ${where.where}`;
+    const params = where.params;
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total ${filter}`, params);
     const items = await this.dataSource.query(
       `SELECT v.* ${filter} ORDER BY v.created_at, v.waitlist_position, v.id LIMIT ${query.limit ?? 100} OFFSET ${query.offset ?? 0}`,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { QueryFailedError } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { explainConstraints } from '../common/constraint-errors';
 import { Clock } from '../common/clock';
 import { IdempotencyStore, StoredResponse } from '../common/idempotency';
 import { feedToken, hashSecret, participantToken } from '../common/secrets';
@@ -16,6 +16,12 @@ import { RegistrationStatus } from './registration.entity';
 import { RegistrationRow, RegistrationsRepository } from './registrations.repository';
 import { cancelMeetingsOfParticipant } from '../meetings/meetings.repository';
 import { promoteFromWaitlist } from './waitlist';
+
+/** Rules the database enforces, as the API explains them. */
+const REGISTRATION_CONSTRAINTS = {
+  registrations_one_active_per_email: () => ApiError.conflict('already_registered', 'This email address has another active registration for the event'),
+  events_capacity_respected: () => ApiError.conflict('event_full', 'No free seat'),
+};
 
 export interface RegistrationCreated {
   id: string;
@@ -153,27 +159,12 @@ export class RegistrationsService {
       if (status === 'confirmed' && seats.capacity !== null && seats.confirmed_count >= seats.capacity) {
         throw ApiError.conflict('event_full', 'No free seat: raise the capacity or cancel another registration first');
       }
-      await this.withConstraintErrors(() => this.registrations.setStatus(manager, registrationId, status, now));
+      await explainConstraints(REGISTRATION_CONSTRAINTS, () => this.registrations.setStatus(manager, registrationId, status, now));
       if (status === 'cancelled') await cancelMeetingsOfParticipant(manager, registrationId, now);
       // Someone the organiser just put on the waiting list is not promoted straight back.
       if (status !== 'confirmed') await promoteFromWaitlist(manager, eventId, now, registrationId);
       return (await this.registrations.findView(eventId, registrationId, manager))!;
     });
-  }
-
-  private async withConstraintErrors<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const constraint = (error as { constraint?: string }).constraint;
-      if (error instanceof QueryFailedError && constraint === 'registrations_one_active_per_email') {
-        throw ApiError.conflict('already_registered', 'This email address has another active registration for the event');
-      }
-      if (error instanceof QueryFailedError && constraint === 'events_capacity_respected') {
-        throw ApiError.conflict('event_full', 'No free seat');
-      }
-      throw error;
-    }
   }
 
   private assertRegistrationOpen(event: Event, now: Date): void {

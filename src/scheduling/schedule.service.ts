@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
+import { explainConstraints } from '../common/constraint-errors';
 import { Clock } from '../common/clock';
 import { Event } from '../events/event.entity';
 import { noSchedule } from './schedule-runs.service';
@@ -11,6 +11,12 @@ export interface PlacementChange {
   table?: number;
   pinned?: boolean;
 }
+
+/** The database refuses double bookings; this says which one. */
+const PLACEMENT_CONSTRAINTS = {
+  schedule_placements_event_id_version_slot_id_table_no_key: () => ApiError.conflict('table_taken', 'That table is already used in that slot'),
+  schedule_attendance_pkey: () => ApiError.conflict('participant_busy', 'A participant already has a meeting in that slot'),
+};
 
 function meetingView(row: PlacementRow) {
   return {
@@ -71,49 +77,45 @@ export class ScheduleService {
     if (change.table !== undefined && (change.table < 1 || change.table > event.tables)) {
       throw ApiError.validation({ table: [`table must be between 1 and ${event.tables}`] });
     }
-    try {
-      await this.schedules.transaction(async (manager) => {
-        const [current] = await manager.query(
-          `SELECT slot_id, table_no FROM schedule_placements WHERE event_id = $1 AND version = $2 AND meeting_id = $3 FOR UPDATE`,
-          [event.id, version, meetingId],
+    await explainConstraints(PLACEMENT_CONSTRAINTS, () => this.schedules.transaction(async (manager) => {
+      const [current] = await manager.query(
+        `SELECT slot_id, table_no FROM schedule_placements WHERE event_id = $1 AND version = $2 AND meeting_id = $3 FOR UPDATE`,
+        [event.id, version, meetingId],
+      );
+      const [meeting] = await manager.query(
+        `SELECT participant_a, participant_b, status FROM meetings WHERE id = $1 AND event_id = $2`,
+        [meetingId, event.id],
+      );
+      if (!meeting) throw ApiError.notFound('Meeting');
+      if (meeting.status !== 'active') throw ApiError.conflict('meeting_cancelled', 'The meeting is cancelled');
+      const slotId = change.slotId ?? current?.slot_id;
+      const table = change.table ?? current?.table_no;
+      if (!slotId || !table) throw ApiError.validation({ slotId: ['an unscheduled meeting needs both slotId and table to be placed'] });
+      const [slot] = await manager.query(`SELECT id FROM slots WHERE id = $1 AND event_id = $2`, [slotId, event.id]);
+      if (!slot) throw ApiError.validation({ slotId: ['not a slot of this event'] });
+      const [busy] = await manager.query(
+        `SELECT registration_id FROM registration_unavailable_slots WHERE slot_id = $1 AND registration_id IN ($2, $3) LIMIT 1`,
+        [slotId, meeting.participant_a, meeting.participant_b],
+      );
+      if (busy) throw ApiError.conflict('participant_unavailable', 'A participant of this meeting is not available in that slot');
+      if (current) {
+        await manager.query(
+          `UPDATE schedule_placements SET slot_id = $4, table_no = $5, pinned = COALESCE($6, pinned)
+           WHERE event_id = $1 AND version = $2 AND meeting_id = $3`,
+          [event.id, version, meetingId, slotId, table, change.pinned ?? null],
         );
-        const [meeting] = await manager.query(
-          `SELECT participant_a, participant_b, status FROM meetings WHERE id = $1 AND event_id = $2`,
-          [meetingId, event.id],
-        );
-        if (!meeting) throw ApiError.notFound('Meeting');
-        if (meeting.status !== 'active') throw ApiError.conflict('meeting_cancelled', 'The meeting is cancelled');
-        const slotId = change.slotId ?? current?.slot_id;
-        const table = change.table ?? current?.table_no;
-        if (!slotId || !table) throw ApiError.validation({ slotId: ['an unscheduled meeting needs both slotId and table to be placed'] });
-        const [slot] = await manager.query(`SELECT id FROM slots WHERE id = $1 AND event_id = $2`, [slotId, event.id]);
-        if (!slot) throw ApiError.validation({ slotId: ['not a slot of this event'] });
-        const [busy] = await manager.query(
-          `SELECT registration_id FROM registration_unavailable_slots WHERE slot_id = $1 AND registration_id IN ($2, $3) LIMIT 1`,
-          [slotId, meeting.participant_a, meeting.participant_b],
-        );
-        if (busy) throw ApiError.conflict('participant_unavailable', 'A participant of this meeting is not available in that slot');
-        if (current) {
-          await manager.query(
-            `UPDATE schedule_placements SET slot_id = $4, table_no = $5, pinned = COALESCE($6, pinned)
-             WHERE event_id = $1 AND version = $2 AND meeting_id = $3`,
-            [event.id, version, meetingId, slotId, table, change.pinned ?? null],
-          );
-          const moved = current.slot_id !== slotId || current.table_no !== table;
-          if (moved && version === publishedVersion) {
-            await this.schedules.queueMoved(manager, event.id, version, meetingId, { slotId: current.slot_id, table: current.table_no });
-          }
-        } else {
-          await manager.query(
-            `INSERT INTO schedule_placements (event_id, version, meeting_id, slot_id, table_no, pinned, participant_a, participant_b)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [event.id, version, meetingId, slotId, table, change.pinned ?? true, meeting.participant_a, meeting.participant_b],
-          );
+        const moved = current.slot_id !== slotId || current.table_no !== table;
+        if (moved && version === publishedVersion) {
+          await this.schedules.queueMoved(manager, event.id, version, meetingId, { slotId: current.slot_id, table: current.table_no });
         }
-      });
-    } catch (error) {
-      throw translateConflict(error);
-    }
+      } else {
+        await manager.query(
+          `INSERT INTO schedule_placements (event_id, version, meeting_id, slot_id, table_no, pinned, participant_a, participant_b)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [event.id, version, meetingId, slotId, table, change.pinned ?? true, meeting.participant_a, meeting.participant_b],
+        );
+      }
+    }));
   }
 
   /** The meeting as the current version places it (null when it is not placed). */
@@ -148,12 +150,4 @@ export class ScheduleService {
       }),
     };
   }
-}
-
-function translateConflict(error: unknown): unknown {
-  if (!(error instanceof QueryFailedError)) return error;
-  const constraint = (error as { constraint?: string }).constraint ?? '';
-  if (constraint.includes('slot_id_table_no')) return ApiError.conflict('table_taken', 'That table is already used in that slot');
-  if (constraint === 'schedule_attendance_pkey') return ApiError.conflict('participant_busy', 'A participant already has a meeting in that slot');
-  return new ApiError(HttpStatus.CONFLICT, 'conflict', (error as Error).message);
 }

@@ -8,20 +8,11 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Client } from 'pg';
+import { benchDatabase } from './bench-database';
 import { SMTPServer } from 'smtp-server';
 import { AddressInfo } from 'node:net';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 2000);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = `brokerage_bench_${Date.now()}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
 
 async function main(): Promise<void> {
   let received = 0;
@@ -39,11 +30,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = ((smtp as unknown as { server: { address(): AddressInfo } }).server.address()).port;
 
-  await admin(`CREATE DATABASE ${DB}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB}`;
+  const database = await benchDatabase();
   Object.assign(process.env, {
-    DATABASE_URL: url.toString(), REDIS_PREFIX: `bench:${DB}`, PUBLIC_RATE_LIMIT: '0', WORKER_IN_PROCESS: 'true',
+    DATABASE_URL: database.url, REDIS_PREFIX: `bench:${database.name}`, PUBLIC_RATE_LIMIT: '0', WORKER_IN_PROCESS: 'true',
     SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_POLL_MS: '200',
   });
   const { AppModule } = await import('../../src/app.module');
@@ -81,7 +70,7 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     smtp.close();
-    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -15,18 +15,10 @@ import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { benchDatabase } from './bench-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = `brokerage_bench_${Date.now()}`;
-
-function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function sql(url: string, text: string, params: unknown[] = []) {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -65,7 +57,7 @@ async function createOrganiserAndEvent(url: string, slug: string): Promise<strin
 }
 
 function pgbenchCeiling(url: string, eventId: string): { tps: number; latencyMs: number } {
-  const script = join(tmpdir(), `${DB}.sql`);
+  const script = join(tmpdir(), `bench-registrations-${process.pid}.sql`);
   writeFileSync(
     script,
     `\\set n random(1, 2000000000)
@@ -134,12 +126,12 @@ async function waitForHealth(port: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await sql(ADMIN_URL, `CREATE DATABASE ${DB}`);
-  const url = databaseUrl(DB);
+  const database = await benchDatabase();
+  const url = database.url;
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const api = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), PUBLIC_RATE_LIMIT: '0', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench:${DB}`, DATABASE_POOL_SIZE: '20' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), PUBLIC_RATE_LIMIT: '0', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench:${database.name}`, DATABASE_POOL_SIZE: '20' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
@@ -160,7 +152,7 @@ async function main(): Promise<void> {
   } finally {
     api.kill('SIGTERM');
     await new Promise((resolve) => api.once('exit', resolve));
-    await sql(ADMIN_URL, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

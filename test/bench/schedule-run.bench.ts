@@ -10,26 +10,15 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Client } from 'pg';
+import { benchDatabase } from './bench-database';
 import { DataSource } from 'typeorm';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 5000);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 3000);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = `brokerage_bench_${Date.now()}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
 
 async function main(): Promise<void> {
-  await admin(`CREATE DATABASE ${DB}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB}`;
-  Object.assign(process.env, { DATABASE_URL: url.toString(), REDIS_PREFIX: `bench:${DB}`, PUBLIC_RATE_LIMIT: '0', WORKER_IN_PROCESS: 'true' });
+  const database = await benchDatabase();
+  Object.assign(process.env, { DATABASE_URL: database.url, REDIS_PREFIX: `bench:${database.name}`, PUBLIC_RATE_LIMIT: '0', WORKER_IN_PROCESS: 'true' });
   // imported after the environment is set: the modules read it when they load
   const { AppModule } = await import('../../src/app.module');
   const { configureApp } = await import('../../src/app.setup');
@@ -68,7 +57,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await app.close();
-    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await database.drop();
   }
 }
 
