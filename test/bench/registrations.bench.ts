@@ -131,7 +131,9 @@ async function main(): Promise<void> {
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const api = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), PUBLIC_RATE_LIMIT: '0', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench:${database.name}`, DATABASE_POOL_SIZE: '20' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), PUBLIC_RATE_LIMIT: '0', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench:${database.name}`, DATABASE_POOL_SIZE: '20',
+      // the API alone, as in production: confirmation emails are sent by worker processes
+      WORKER_IN_PROCESS: 'false' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
