@@ -49,18 +49,27 @@ export function seedFor(seed: number, k: number): number {
 /**
  * Code of a worker: one search with its own seed; posts the output on the given
  * port, then raises the shared flag. The solver is required from the compiled
- * solver.js next to this file; when the engine runs as TypeScript (ts-node,
- * jest), solver.ts is transpiled once here and passed as source, which spares
- * each worker the second of loading TypeScript itself.
+ * solver.js next to this file. When the engine runs as TypeScript (ts-node,
+ * jest), the first worker transpiles solver.ts itself (in parallel with the
+ * caller's search, which is never held up by it) and posts the JavaScript back,
+ * so that later workers start at once.
  */
 const WORKER_MAIN = `
 const { workerData } = require('worker_threads');
 const d = workerData;
 try {
   let solver;
-  if (d.solverJs) {
+  let js = d.solverJs;
+  if (!js && d.solverTsPath) {
+    const ts = require(d.typescriptPath);
+    js = ts.transpileModule(require('fs').readFileSync(d.solverTsPath, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+    }).outputText;
+    d.port.postMessage({ solverJs: js });
+  }
+  if (js) {
     const m = { exports: {} };
-    new Function('exports', 'require', 'module', d.solverJs)(m.exports, require, m);
+    new Function('exports', 'require', 'module', js)(m.exports, require, m);
     solver = m.exports;
   } else solver = require(d.solverPath);
   d.port.postMessage({ out: solver.runSolver(d.input, d.options) });
@@ -72,19 +81,16 @@ try {
 }
 `;
 
-let cachedCode: { solverJs?: string; solverPath?: string } | null | undefined;
+type WorkerCode = { solverJs?: string; solverTsPath?: string; typescriptPath?: string; solverPath?: string };
+let cachedCode: WorkerCode | null | undefined;
+let transpiled: string | undefined;
 
-function workerCode(): { solverJs?: string; solverPath?: string } | null {
+function workerCode(): WorkerCode | null {
+  if (transpiled !== undefined) return { solverJs: transpiled };
   if (cachedCode !== undefined) return cachedCode;
   try {
     if (path.extname(__filename) === '.ts') {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const ts = require('typescript') as typeof import('typescript');
-      const src = fs.readFileSync(path.join(__dirname, 'solver.ts'), 'utf8');
-      const out = ts.transpileModule(src, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
-      }).outputText;
-      cachedCode = { solverJs: out };
+      cachedCode = { solverTsPath: path.join(__dirname, 'solver.ts'), typescriptPath: require.resolve('typescript') };
     } else {
       const solverPath = path.join(__dirname, 'solver.js');
       cachedCode = fs.existsSync(solverPath) ? { solverPath } : null;
@@ -110,9 +116,7 @@ export function runPortfolio(
   const budget = options.timeBudgetMs ?? 2000;
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (k !== 'onProgress' && k !== 'threads' && typeof v !== 'function') plain[k] = v;
-  const tCode = Date.now();
   const code = workerCode();
-  if (process.env.SCHED_DEBUG) console.error(`[portfolio] worker code ready in ${Date.now() - tCode} ms`);
   const workers: { worker: Worker; port: MessagePort; flag: Int32Array }[] = [];
   for (let k = 1; k < threads && code; k++) {
     try {
@@ -143,9 +147,13 @@ export function runPortfolio(
       Atomics.wait(w.flag, 0, 0, left);
     }
     let out: SolverOutput | null = null;
-    if (!done && Atomics.load(w.flag, 0) !== 0) {
-      const msg = receiveMessageOnPort(w.port) as { message?: { out?: SolverOutput } } | undefined;
-      out = msg?.message?.out ?? null;
+    const finished = Atomics.load(w.flag, 0) !== 0;
+    for (;;) {
+      // (the transpiled solver may be there even when the search is not finished or not needed)
+      const msg = receiveMessageOnPort(w.port) as { message?: { out?: SolverOutput; solverJs?: string } } | undefined;
+      if (!msg) break;
+      if (msg.message?.solverJs) transpiled = msg.message.solverJs;
+      if (msg.message?.out && finished && !done) out = msg.message.out;
     }
     outs.push(out);
     w.port.close();

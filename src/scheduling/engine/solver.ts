@@ -23,23 +23,29 @@
  *     never changes here. Cost = breaks + 3 * breaks above maxBreakSpread per
  *     person (+ 50 per meeting of `previous` moved away from its slot); idle
  *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
- *     search. Deltas are computed on the few people a move touches.
+ *     search. Deltas are computed on the few people a move touches (with up to
+ *     31 slots from per-person bit masks of occupied slots: popcounts per session).
  *  4. Tables: per slot, fixed tables first, then previous tables, then the
  *     table the participants used just before in the same session, else the
  *     lowest free table.
  * Deterministic: seeded PRNG (mulberry32); stopping is iteration based, the
  * time budget (80% of timeBudgetMs) is a safety cap that also speeds up the
  * cooling when it binds (then results depend on machine speed).
+ * index.ts may run several of these searches at once (portfolio.ts).
  */
 import { Placement, SchedulingInput, SolveOptions, UnplacedReason } from './types';
+
+// Math functions as module constants: the hot loops call them millions of times, and
+// under jest (a vm context) every global lookup of Math goes through an interceptor.
+const { abs: M_ABS, clz32: M_CLZ32, exp: M_EXP, floor: M_FLOOR, imul: M_IMUL, max: M_MAX, min: M_MIN, pow: M_POW, round: M_ROUND } = Math;
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = M_IMUL(t ^ (t >>> 15), t | 1);
+    t ^= t + M_IMUL(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
@@ -88,7 +94,7 @@ function compile(input: SchedulingInput): Model {
   input.slots.forEach((s, i) => {
     if (!sessionIdx.has(s.session)) sessionIdx.set(s.session, sessionIdx.size);
     sessionOf[i] = sessionIdx.get(s.session)!;
-    cap[i] = Math.max(0, Math.floor(s.tables));
+    cap[i] = M_MAX(0, M_FLOOR(s.tables));
   });
   const P = input.participants.length;
   const partIdx = new Map<string, number>();
@@ -102,7 +108,7 @@ function compile(input: SchedulingInput): Model {
       const s = slotIdx.get(id);
       if (s !== undefined) avail[i * S + s] = 1;
     }
-    maxMeet[i] = p.maxMeetings === undefined ? 0x3fffffff : Math.max(0, Math.floor(p.maxMeetings));
+    maxMeet[i] = p.maxMeetings === undefined ? 0x3fffffff : M_MAX(0, M_FLOOR(p.maxMeetings));
     pFixedTable[i] = p.fixedTable ?? 0;
   });
   const M = input.meetings.length;
@@ -224,7 +230,7 @@ class State {
     this.cnt = new Int32Array(m.S);
     this.placedCount = new Int32Array(m.P);
     this.placedByRank = new Int32Array(m.nRanks);
-    this.inSlot = Array.from({ length: m.S }, (_, s) => new Int32Array(Math.max(1, m.cap[s])));
+    this.inSlot = Array.from({ length: m.S }, (_, s) => new Int32Array(M_MAX(1, m.cap[s])));
     this.posInSlot = new Int32Array(m.M).fill(NONE);
   }
   place(i: number, s: number): void {
@@ -289,7 +295,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   const t0 = options.startedAt ?? Date.now();
   const budget = options.timeBudgetMs ?? 2000;
   // keep a margin of the budget for the bound, the tables and the figures
-  const deadline = t0 + Math.max(1, Math.floor(budget * 0.8));
+  const deadline = t0 + M_MAX(1, M_FLOOR(budget * 0.8));
   const rnd = mulberry32((options.seed ?? 1) * 2654435761 + 12345);
   const d = options.maxBreakSpread ?? 2;
   const effort = options.effort ?? 1;
@@ -343,13 +349,13 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
       for (const x of model.meetingsOf[p]) for (const s of allowed[x]) seen[s] = 1;
       let c = 0;
       for (let s = 0; s < S; s++) c += seen[s];
-      pCap[p] = Math.min(c, model.maxMeet[p]);
+      pCap[p] = M_MIN(c, model.maxMeet[p]);
     }
   }
   const over = (p: number) => (deg[p] > pCap[p] ? 1 : 0);
-  const pressure = (i: number) => Math.max(deg[ma[i]] / Math.max(1, pCap[ma[i]]), deg[mb[i]] / Math.max(1, pCap[mb[i]]));
+  const pressure = (i: number) => M_MAX(deg[ma[i]] / M_MAX(1, pCap[ma[i]]), deg[mb[i]] / M_MAX(1, pCap[mb[i]]));
   const pres = new Float64Array(M);
-  for (let i = 0; i < M; i++) if (ma[i] !== NONE) pres[i] = over(ma[i]) + over(mb[i]) + (over(ma[i]) + over(mb[i]) > 0 ? Math.min(0.99, pressure(i) / 100) : 0);
+  for (let i = 0; i < M; i++) if (ma[i] !== NONE) pres[i] = over(ma[i]) + over(mb[i]) + (over(ma[i]) + over(mb[i]) > 0 ? M_MIN(0.99, pressure(i) / 100) : 0);
   // When tables are the bottleneck, the placed set is ours to choose: go round
   // robin over participants (each one's k-th request, as a share of its requests)
   // so that nobody is left with nothing while others get everything.
@@ -362,7 +368,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
     for (const i of shuffled) {
       const a = ma[i];
       const b = mb[i];
-      fr[i] = Math.max(pos[a]++ / Math.max(1, deg[a]), pos[b]++ / Math.max(1, deg[b]));
+      fr[i] = M_MAX(pos[a]++ / M_MAX(1, deg[a]), pos[b]++ / M_MAX(1, deg[b]));
     }
     for (const i of greedyOrder) pres[i] = fr[i];
   }
@@ -578,7 +584,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
       cands.length = 0;
       for (const s of allowed[m]) if (st.fits(m, s)) cands.push(s);
       if (cands.length) {
-        st.place(m, cands[Math.floor(rnd() * cands.length)]);
+        st.place(m, cands[M_FLOOR(rnd() * cands.length)]);
         logX.push(m);
         logFrom.push(NONE);
         if (better(st.placedByRank, before) > 0) return true;
@@ -594,7 +600,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
         for (const x of model.meetingsOf[p]) if (st.slotOf[x] !== NONE && touched[x] !== stamp && fixedSlot[x] === NONE) candX.push(x);
         let done = false;
         for (let t = 0; t < 4 && !done && candX.length; t++) {
-          const x = candX[Math.floor(rnd() * candX.length)];
+          const x = candX[M_FLOOR(rnd() * candX.length)];
           const sx = st.slotOf[x];
           st.remove(x);
           cands.length = 0;
@@ -605,7 +611,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
           }
           logX.push(x);
           logFrom.push(sx);
-          st.place(m, cands[Math.floor(rnd() * cands.length)]);
+          st.place(m, cands[M_FLOOR(rnd() * cands.length)]);
           logX.push(m);
           logFrom.push(NONE);
           touched[x] = stamp;
@@ -633,7 +639,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
         if (n === 0) {
           // slot full of tables: eject a random meeting of the slot
           if (st.cnt[s] < cap[s]) continue;
-          x = st.inSlot[s][Math.floor(rnd() * st.cnt[s])];
+          x = st.inSlot[s][M_FLOOR(rnd() * st.cnt[s])];
         }
         // a higher-priority meeting may be moved too: success is judged on the whole chain
         if (touched[x] === stamp || fixedSlot[x] !== NONE) continue;
@@ -641,7 +647,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
         candX.push(x);
       }
       if (!cands.length) break;
-      const k = Math.floor(rnd() * cands.length);
+      const k = M_FLOOR(rnd() * cands.length);
       const s = cands[k];
       const x = candX[k];
       logX.push(x);
@@ -668,7 +674,7 @@ function chainRepair(model: Model, st: State, rnd: () => number, fixedConflict: 
   if (free === 0) return; // every table of every slot is used: nothing can be added
   const queue: number[] = [];
   for (let i = 0; i < M; i++) if (st.slotOf[i] === NONE && !model.impossible[i] && !fixedConflict[i]) queue.push(i);
-  const maxPasses = Math.max(1, Math.round(6 * effort));
+  const maxPasses = M_MAX(1, M_ROUND(6 * effort));
   // small events: many randomised attempts per meeting are cheap
   const tries = M < 300 ? 40 : 3;
   for (let pass = 0; pass < maxPasses; pass++) {
@@ -729,12 +735,12 @@ function repair(
   for (let i = 0; i < M; i++) if (st.slotOf[i] === NONE && !model.impossible[i] && !fixedConflict[i]) qAdd(i);
   if (queue.length === 0) return;
   const weight = new Float64Array(model.nRanks);
-  for (let r = 0; r < model.nRanks; r++) weight[r] = Math.pow(M + 1, r);
+  for (let r = 0; r < model.nRanks; r++) weight[r] = M_POW(M + 1, r);
   const tabu = new Int32Array(M * S);
   const best = Int32Array.from(st.placedByRank);
   let bestSlots: Int32Array | null = null; // null => the current state has the best score
-  const maxIter = Math.floor((200000 + 10 * M) * effort);
-  const maxStall = Math.floor(30000 * effort);
+  const maxIter = M_FLOOR((200000 + 10 * M) * effort);
+  const maxStall = M_FLOOR(30000 * effort);
   const pCap = new Int32Array(model.P);
   {
     const seen = new Uint8Array(S);
@@ -743,7 +749,7 @@ function repair(
       for (const x of model.meetingsOf[p]) for (const s of allowed[x]) seen[s] = 1;
       let c = 0;
       for (let s = 0; s < S; s++) c += seen[s];
-      pCap[p] = Math.min(c, maxMeet[p]);
+      pCap[p] = M_MIN(c, maxMeet[p]);
     }
   }
   // meetings of people who cannot take one more meeting are not worth the effort
@@ -758,23 +764,23 @@ function repair(
   let stall = 0;
   const ej: number[] = [];
   const bestEj: number[] = [];
-  const share = (p: number) => st.placedCount[p] / Math.max(1, model.requested[p]);
+  const share = (p: number) => st.placedCount[p] / M_MAX(1, model.requested[p]);
   let iterDone = 0;
   for (let iter = 1; iter <= maxIter && queue.length > 0; iter++) {
     iterDone = iter;
     if ((iter & 1023) === 0 && Date.now() > deadline) break;
     if (stall > maxStall) break;
     // pick: highest rank among 3 samples, then lowest participant share
-    let m = queue[Math.floor(rnd() * queue.length)];
-    for (let k = 0; k < 8 && hopeless(m); k++) m = queue[Math.floor(rnd() * queue.length)];
+    let m = queue[M_FLOOR(rnd() * queue.length)];
+    for (let k = 0; k < 8 && hopeless(m); k++) m = queue[M_FLOOR(rnd() * queue.length)];
     if (hopeless(m)) {
       stall++;
       continue;
     }
     for (let k = 0; k < 2; k++) {
-      const c = queue[Math.floor(rnd() * queue.length)];
+      const c = queue[M_FLOOR(rnd() * queue.length)];
       if (hopeless(c)) continue;
-      if (rank[c] > rank[m] || (rank[c] === rank[m] && Math.min(share(ma[c]), share(mb[c])) < Math.min(share(ma[m]), share(mb[m])))) m = c;
+      if (rank[c] > rank[m] || (rank[c] === rank[m] && M_MIN(share(ma[c]), share(mb[c])) < M_MIN(share(ma[m]), share(mb[m])))) m = c;
     }
     let bestCost = Infinity;
     let bestS = NONE;
@@ -801,7 +807,7 @@ function repair(
         const list = st.inSlot[s];
         const n = st.cnt[s];
         for (let k = 0; k < 4; k++) {
-          const x = list[Math.floor(rnd() * n)];
+          const x = list[M_FLOOR(rnd() * n)];
           if (fixedSlot[x] !== NONE || rank[x] > rank[m] || ej.includes(x)) continue;
           if (pick === NONE || rank[x] < rank[pick]) pick = x;
         }
@@ -826,7 +832,7 @@ function repair(
         }
       }
       if (!ok) continue;
-      for (const x of ej) cost += weight[rank[x]] * (1 + 0.01 * (1 - Math.min(share(ma[x]), share(mb[x]))));
+      for (const x of ej) cost += weight[rank[x]] * (1 + 0.01 * (1 - M_MIN(share(ma[x]), share(mb[x]))));
       const isTabu = tabu[m * S + s] > iter;
       if (isTabu && ej.length > 0) continue;
       if (cost < bestCost - 1e-9) {
@@ -835,7 +841,7 @@ function repair(
         nTies = 1;
         bestEj.length = 0;
         bestEj.push(...ej);
-      } else if (Math.abs(cost - bestCost) <= 1e-9 && rnd() * ++nTies < 1) {
+      } else if (M_ABS(cost - bestCost) <= 1e-9 && rnd() * ++nTies < 1) {
         bestS = s;
         bestEj.length = 0;
         bestEj.push(...ej);
@@ -853,7 +859,7 @@ function repair(
     for (const x of bestEj) {
       const sx = st.slotOf[x];
       st.remove(x);
-      tabu[x * S + sx] = iter + 7 + Math.floor(rnd() * 10);
+      tabu[x * S + sx] = iter + 7 + M_FLOOR(rnd() * 10);
       qAdd(x);
     }
     st.place(m, bestS);
@@ -978,7 +984,7 @@ function construct(model: Model, st: State, rnd: () => number): Int32Array | nul
 function popcount(v: number): number {
   v = v - ((v >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  return (M_IMUL((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** Simulated annealing on breaks with Kempe-chain moves. Returns total breaks. */
@@ -1024,7 +1030,7 @@ function anneal(
         if (mk === 0) continue;
         const n = popcount(mk);
         b += popcount(mk & ~(mk << 1)) - 1;
-        idle += 31 - Math.clz32(mk) - (31 - Math.clz32(mk & -mk)) + 1 - n;
+        idle += 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - n;
       }
       lastIdle = idle;
       return b;
@@ -1056,7 +1062,7 @@ function anneal(
     idleOf[p] = lastIdle;
     idleTotal += lastIdle;
     total += brk[p];
-    excess += Math.max(0, brk[p] - d);
+    excess += M_MAX(0, brk[p] - d);
   }
   const bad = new Int32Array(P);
   const badPos = new Int32Array(P).fill(NONE);
@@ -1086,9 +1092,16 @@ function anneal(
   let bestSaved = true; // current == best, no snapshot needed until we leave it
   const bestBuf = new Int32Array(M); // the one snapshot buffer (no allocation in the loop)
   let nSnap = 0;
-  // iteration budget (deterministic); large events get fewer iterations per meeting
-  // (25% more than before the bit-mask fast path, i.e. about the same wall time)
-  const iters = Math.floor((mov.length <= 2000 ? Math.min(1_500_000, Math.max(Math.min(1_250_000, 6250 * mov.length), 1250 * mov.length)) : 600_000) * effort);
+  // iteration budget (deterministic); large events get fewer iterations per meeting.
+  // Small events (<= 400 movable meetings, e.g. the b2bsp set) get 8,000 per meeting
+  // up to 2M: about 1-1.6 s with the bit-mask fast path on a 2-core machine.
+  const iters = M_FLOOR(
+    (mov.length <= 400
+      ? M_MIN(2_000_000, 8000 * mov.length)
+      : mov.length <= 2000
+      ? M_MIN(1_500_000, M_MAX(M_MIN(1_250_000, 6250 * mov.length), 1250 * mov.length))
+      : 600_000) * effort,
+  );
   const T0 = 2;
   const T1 = 0.03;
   const mark = new Int32Array(M);
@@ -1106,7 +1119,7 @@ function anneal(
   const mvFrom = new Int32Array(BUF);
   const mvTo = new Int32Array(BUF);
   let nMv = 0;
-  const parts = new Int32Array(Math.min(P, 2 * BUF));
+  const parts = new Int32Array(M_MIN(P, 2 * BUF));
   const oldB = new Int32Array(parts.length);
   const oldI = new Int32Array(parts.length);
   let nParts = 0;
@@ -1178,7 +1191,7 @@ function anneal(
       if (!over1 && !over2) return true;
       if (seeds >= 3 || nMv >= MAXCHAIN) return false;
       const sf = over2 ? s2 : s1;
-      const y = st.inSlot[sf][Math.floor(rnd() * st.cnt[sf])];
+      const y = st.inSlot[sf][M_FLOOR(rnd() * st.cnt[sf])];
       if (mark[y] === stamp) return false;
       mark[y] = stamp;
       mvX[nMv++] = y;
@@ -1197,9 +1210,9 @@ function anneal(
       // the clock only takes over when it is clearly the binding limit, so that
       // runs with enough time stay deterministic
       const itFrac = it / iters;
-      const timeFrac = (now - annealStart) / Math.max(1, deadline - annealStart);
+      const timeFrac = (now - annealStart) / M_MAX(1, deadline - annealStart);
       const frac = timeFrac > itFrac * 1.25 + 0.05 ? timeFrac : itFrac;
-      T = T0 * Math.pow(T1 / T0, Math.min(1, frac));
+      T = T0 * M_POW(T1 / T0, M_MIN(1, frac));
       if (!polish && frac >= 0.85) {
         polish = true;
         nOver = 0;
@@ -1211,11 +1224,11 @@ function anneal(
     const r0 = rnd();
     if (PERM > 0 && r0 < PERM) {
       // slot permutation: move the whole content of slot i to position j, shifting the slots between
-      const i = Math.floor(rnd() * S);
-      let j = Math.floor(rnd() * (S - 1));
+      const i = M_FLOOR(rnd() * S);
+      let j = M_FLOOR(rnd() * (S - 1));
       if (j >= i) j++;
-      const lo = Math.min(i, j);
-      const hi = Math.max(i, j);
+      const lo = M_MIN(i, j);
+      const hi = M_MAX(i, j);
       let ok = true;
       for (let s = lo; s <= hi && ok; s++) {
         const ns = s === i ? j : i < j ? s - 1 : s + 1;
@@ -1242,7 +1255,7 @@ function anneal(
           nOver = 0;
           for (let k = 0; k < badN; k++) if (brk[bad[k]] > d) overList[nOver++] = bad[k];
         }
-        const p = polish && nOver > 0 && rnd() < 0.7 ? overList[Math.floor(rnd() * nOver)] : bad[Math.floor(rnd() * badN)];
+        const p = polish && nOver > 0 && rnd() < 0.7 ? overList[M_FLOOR(rnd() * nOver)] : bad[M_FLOOR(rnd() * badN)];
         if (brk[p] === 0) continue;
         const row = p * S;
         let first = -1;
@@ -1250,8 +1263,8 @@ function anneal(
         let nOcc = 0;
         if (useMask) {
           const mm = pMask[p];
-          first = 31 - Math.clz32(mm & -mm);
-          last = 31 - Math.clz32(mm);
+          first = 31 - M_CLZ32(mm & -mm);
+          last = 31 - M_CLZ32(mm);
           nOcc = popcount(mm);
         } else {
           for (let s = 0; s < S; s++) if (occ[row + s]) {
@@ -1260,12 +1273,12 @@ function anneal(
             nOcc++;
           }
         }
-        let pickK = Math.floor(rnd() * nOcc);
+        let pickK = M_FLOOR(rnd() * nOcc);
         m = -1;
         if (useMask) {
           let mm = pMask[p];
           while (pickK-- > 0) mm &= mm - 1;
-          m = occ[row + 31 - Math.clz32(mm & -mm)] - 1;
+          m = occ[row + 31 - M_CLZ32(mm & -mm)] - 1;
         } else {
           for (let s = first; s <= last; s++) if (occ[row + s] && pickK-- === 0) {
             m = occ[row + s] - 1;
@@ -1273,8 +1286,8 @@ function anneal(
           }
         }
         if (fixedSlot[m] !== NONE) continue;
-        const lo = Math.max(0, first - 1);
-        const hi = Math.min(S - 1, last + 1);
+        const lo = M_MAX(0, first - 1);
+        const hi = M_MIN(S - 1, last + 1);
         let nC = 0;
         s2 = NONE;
         for (let s = lo; s <= hi; s++) {
@@ -1283,9 +1296,9 @@ function anneal(
         }
         if (s2 === NONE) continue;
       } else {
-        m = mov[Math.floor(rnd() * mov.length)];
+        m = mov[M_FLOOR(rnd() * mov.length)];
         const al = allowed[m];
-        s2 = al[Math.floor(rnd() * al.length)];
+        s2 = al[M_FLOOR(rnd() * al.length)];
       }
       if (!kempe(m, s2)) continue;
     }
@@ -1316,12 +1329,12 @@ function anneal(
       idleOf[p] = lastIdle;
       dIdle += lastIdle - oldI[k];
       dTotal += nb - oldB[k];
-      dEx += Math.max(0, nb - d) - Math.max(0, oldB[k] - d);
+      dEx += M_MAX(0, nb - d) - M_MAX(0, oldB[k] - d);
       if (nb !== oldB[k]) setBrk(p, nb);
     }
     const delta = dTotal + FAIR_W * dEx + MOVE_W * movedDelta;
     const deltaA = delta + IDLE_W * dIdle;
-    if (deltaA <= 0 || rnd() < Math.exp(-deltaA / T)) {
+    if (deltaA <= 0 || rnd() < M_EXP(-deltaA / T)) {
       if (cost + delta > bestCost && !bestSaved) {
         // leaving an unsaved best state: snapshot it first
         applyMove(mvFrom);
@@ -1351,6 +1364,13 @@ function anneal(
   if (process.env.SCHED_DEBUG) console.error(`[anneal] iterations ${itDone}/${iters} cost ${cost} best ${bestCost} snapshots ${nSnap}`);
   if (bestSlots !== null && cost > bestCost) {
     st.load(bestSlots);
+    if (useMask) {
+      pMask.fill(0);
+      for (let i = 0; i < M; i++) if (st.slotOf[i] !== NONE) {
+        pMask[ma[i]] |= 1 << st.slotOf[i];
+        pMask[mb[i]] |= 1 << st.slotOf[i];
+      }
+    }
   }
   let tot = 0;
   for (let p = 0; p < P; p++) tot += pCost(p);
@@ -1362,7 +1382,7 @@ function assignTables(input: SchedulingInput, model: Model, st: State): Placemen
   const tableOf = new Int32Array(M);
   const lastTable = new Int32Array(model.P);
   const lastSession = new Int32Array(model.P).fill(NONE);
-  const used = new Uint8Array(Math.max(1, ...Array.from(cap)) + 2);
+  const used = new Uint8Array(M_MAX(1, ...Array.from(cap)) + 2);
   for (let s = 0; s < S; s++) {
     const n = st.cnt[s];
     if (n === 0) continue;
