@@ -7,6 +7,7 @@ import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import { ConfigError } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { startDevServices } from './dev-services/dev-services';
 import { createDemoEvent } from './demo/demo-event';
 import { EventsModule } from './events/events.module';
 import { runMigrations } from './database/migrator';
@@ -33,12 +34,19 @@ function option(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
+/** Without DATABASE_URL: the embedded database of a running `npm start`, or one started for this command. */
 async function withDatabase<T>(work: (app: INestApplicationContext) => Promise<T>, module: Type = CliModule): Promise<T> {
-  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+  const devServices = await startDevServices();
+  for (const note of devServices.notes) process.stderr.write(`${note}\n`);
   try {
-    return await work(app);
+    const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
   } finally {
-    await app.close();
+    await devServices.stop();
   }
 }
 

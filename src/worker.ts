@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { startupSettings } from './bootstrap';
+import { startup } from './bootstrap';
 import { WorkersService } from './queue/workers.service';
 
 /**
@@ -10,7 +10,7 @@ import { WorkersService } from './queue/workers.service';
  * starting more of these against the same Postgres and Redis.
  */
 async function bootstrap(): Promise<void> {
-  const { logger } = startupSettings();
+  const { logger } = await startup();
   WorkersService.forceStart = true;
   const app = await NestFactory.createApplicationContext(AppModule, { logger });
   app.enableShutdownHooks();

@@ -5,7 +5,7 @@ describe('loadEnv', () => {
   it('has defaults that work on a developer machine', () => {
     const env = loadEnv({});
     expect(env.PORT).toBe(3000);
-    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/brokerage');
+    expect(env.DATABASE_URL).toBeUndefined(); // embedded PGlite, see src/dev-services
     expect(env.MIGRATIONS_RUN).toBe(true);
     expect(env.PUBLIC_RATE_LIMIT).toBe(600);
   });

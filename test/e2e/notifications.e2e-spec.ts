@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { ParsedMail } from 'mailparser';
+import { Client } from 'pg';
 import { bootApp, createEvent, registrationBody, TestApp } from '../support/app';
 import { waitForRun } from '../support/schedule';
 import { TestSmtp } from '../support/smtp';
@@ -29,6 +30,11 @@ describe('emails and calendars', () => {
   const organiser = () => ({ Authorization: `Bearer ${t.organiserKey}` });
 
   beforeAll(async () => {
+    // Files share the run's database: emails other files' apps left pending would reach this SMTP server and spoil the counts.
+    const client = new Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`UPDATE email_outbox SET status = 'failed', last_error = 'left by another test file' WHERE status = 'pending'`).catch(() => undefined);
+    await client.end();
     await smtp.start();
     t = await bootApp({ SMTP_URL: smtp.url, OUTBOX_POLL_MS: '100', JOB_BACKOFF_MS: '200' });
     t.clock.set('2027-01-20T12:00:00Z');
