@@ -66,7 +66,7 @@ CREATE INDEX schedule_attendance_meeting_idx ON schedule_attendance (event_id, v
 -- They are the only writers of schedule_attendance; a foreign key back to the
 -- placements would add a per-row check that, planned while the table is still
 -- empty, turned a 10,000-meeting version write from milliseconds into minutes.
-CREATE FUNCTION schedule_placements_attend_insert() RETURNS trigger AS $$
+CREATE FUNCTION schedule_attendance_add() RETURNS trigger AS $$
 BEGIN
   INSERT INTO schedule_attendance (event_id, version, slot_id, registration_id, meeting_id)
   SELECT event_id, version, slot_id, participant_a, meeting_id FROM new_rows
@@ -76,19 +76,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE FUNCTION schedule_placements_attend_update() RETURNS trigger AS $$
-BEGIN
-  DELETE FROM schedule_attendance a USING old_rows o
-  WHERE a.event_id = o.event_id AND a.version = o.version AND a.meeting_id = o.meeting_id;
-  INSERT INTO schedule_attendance (event_id, version, slot_id, registration_id, meeting_id)
-  SELECT event_id, version, slot_id, participant_a, meeting_id FROM new_rows
-  UNION ALL
-  SELECT event_id, version, slot_id, participant_b, meeting_id FROM new_rows;
-  RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE FUNCTION schedule_placements_attend_delete() RETURNS trigger AS $$
+CREATE FUNCTION schedule_attendance_remove() RETURNS trigger AS $$
 BEGIN
   DELETE FROM schedule_attendance a USING old_rows o
   WHERE a.event_id = o.event_id AND a.version = o.version AND a.meeting_id = o.meeting_id;
@@ -98,13 +86,17 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER schedule_placements_attend_insert
   AFTER INSERT ON schedule_placements REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION schedule_placements_attend_insert();
-CREATE TRIGGER schedule_placements_attend_update
-  AFTER UPDATE ON schedule_placements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION schedule_placements_attend_update();
+  FOR EACH STATEMENT EXECUTE FUNCTION schedule_attendance_add();
+-- A move is a removal then an addition; triggers fire in name order (a_ before b_).
+CREATE TRIGGER schedule_placements_attend_update_a_remove
+  AFTER UPDATE ON schedule_placements REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION schedule_attendance_remove();
+CREATE TRIGGER schedule_placements_attend_update_b_add
+  AFTER UPDATE ON schedule_placements REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION schedule_attendance_add();
 CREATE TRIGGER schedule_placements_attend_delete
   AFTER DELETE ON schedule_placements REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION schedule_placements_attend_delete();
+  FOR EACH STATEMENT EXECUTE FUNCTION schedule_attendance_remove();
 
 -- A cancelled meeting leaves the current version at once, whatever cancelled it
 -- (the organiser, or the cancellation of a participant's registration), so its

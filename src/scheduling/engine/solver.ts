@@ -279,6 +279,24 @@ class State {
   }
 }
 
+/**
+ * How many meetings each participant could have at most: the slots any of
+ * their meetings may use, capped by their maximum.
+ */
+function meetingCapacity(model: Model): Int32Array {
+  const { S, allowed } = model;
+  const capacity = new Int32Array(model.P);
+  const seen = new Uint8Array(S);
+  for (let p = 0; p < model.P; p++) {
+    seen.fill(0);
+    for (const x of model.meetingsOf[p]) for (const s of allowed[x]) seen[s] = 1;
+    let c = 0;
+    for (let s = 0; s < S; s++) c += seen[s];
+    capacity[p] = M_MIN(c, model.maxMeet[p]);
+  }
+  return capacity;
+}
+
 function better(a: Int32Array, b: Int32Array): number {
   for (let r = a.length - 1; r >= 0; r--) if (a[r] !== b[r]) return a[r] - b[r];
   return 0;
@@ -341,17 +359,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   for (let i = 0; i < M; i++) tieKey[i] = rnd();
   // demand / capacity of each participant: capacity of over-demanded people is
   // best spent on partners who are not over-demanded themselves (b-matching logic)
-  const pCap = new Int32Array(model.P);
-  {
-    const seen = new Uint8Array(S);
-    for (let p = 0; p < model.P; p++) {
-      seen.fill(0);
-      for (const x of model.meetingsOf[p]) for (const s of allowed[x]) seen[s] = 1;
-      let c = 0;
-      for (let s = 0; s < S; s++) c += seen[s];
-      pCap[p] = M_MIN(c, model.maxMeet[p]);
-    }
-  }
+  const pCap = meetingCapacity(model);
   const over = (p: number) => (deg[p] > pCap[p] ? 1 : 0);
   const pressure = (i: number) => M_MAX(deg[ma[i]] / M_MAX(1, pCap[ma[i]]), deg[mb[i]] / M_MAX(1, pCap[mb[i]]));
   const pres = new Float64Array(M);
@@ -741,17 +749,7 @@ function repair(
   let bestSlots: Int32Array | null = null; // null => the current state has the best score
   const maxIter = M_FLOOR((200000 + 10 * M) * effort);
   const maxStall = M_FLOOR(30000 * effort);
-  const pCap = new Int32Array(model.P);
-  {
-    const seen = new Uint8Array(S);
-    for (let p = 0; p < model.P; p++) {
-      seen.fill(0);
-      for (const x of model.meetingsOf[p]) for (const s of allowed[x]) seen[s] = 1;
-      let c = 0;
-      for (let s = 0; s < S; s++) c += seen[s];
-      pCap[p] = M_MIN(c, maxMeet[p]);
-    }
-  }
+  const pCap = meetingCapacity(model);
   // meetings of people who cannot take one more meeting are not worth the effort
   const hopeless = (i: number) => st.placedCount[ma[i]] >= pCap[ma[i]] || st.placedCount[mb[i]] >= pCap[mb[i]];
   {
