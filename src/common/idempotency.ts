@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { HttpStatus, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from './api-error';
 
 export interface StoredResponse<T> {
@@ -16,7 +17,26 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  * changing anything again. Reusing a key for a different request is an error.
  */
 @Injectable()
-export class IdempotencyStore {
+export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private purger?: NodeJS.Timeout;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Stored responses hold participant tokens: keep them only as long as a client may retry (24 h). */
+  onApplicationBootstrap(): void {
+    this.purger = setInterval(() => void this.purgeExpired().catch(() => undefined), 60 * 60 * 1000);
+    this.purger.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purger);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const [, count] = await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
+    return count;
+  }
+
   static validateKey(key: string | undefined): string | undefined {
     if (key === undefined) return undefined;
     if (!KEY_PATTERN.test(key)) {

@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { IdempotencyStore } from '../../src/common/idempotency';
 import { bootApp, createEvent, registrationBody, TestApp } from '../support/app';
 
 describe('registration', () => {
@@ -148,6 +150,17 @@ describe('registration', () => {
       const misuse = await t.http.post(`/api/public/events/${event.slug}/registrations`).set('Idempotency-Key', 'abc-123').send(registrationBody());
       expect(misuse.status).toBe(422);
       expect(misuse.body.code).toBe('idempotency_key_reused');
+    });
+
+    it('forgets stored idempotent responses (they hold the token) after 24 hours', async () => {
+      const event = await createEvent(t);
+      await register(event.slug).set('Idempotency-Key', 'old-key').expect(201);
+      await register(event.slug).set('Idempotency-Key', 'new-key').expect(201);
+      const dataSource = t.app.get(DataSource);
+      await dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'`);
+      expect(await t.app.get(IdempotencyStore).purgeExpired()).toBeGreaterThanOrEqual(1);
+      const keys = await dataSource.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'new-key')`);
+      expect(keys.map((row: { key: string }) => row.key)).toEqual(['new-key']);
     });
 
     it('validates input with details per field and checks the participant type and slots', async () => {
