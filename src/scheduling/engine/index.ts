@@ -1,11 +1,11 @@
 /**
  * Public entry point of the scheduling engine (pure TypeScript library).
  */
-import { countBreaks } from './breaks';
 import { upperBound } from './bound';
+import { computeFigures } from './validate';
 import { runPortfolio, threadsFor } from './portfolio';
 import { runSolver, InternalOptions, SolverOutput } from './solver';
-import type { Placement, ScheduleFigures, ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
+import type { ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
 
 export * from './types';
 export { countBreaks } from './breaks';
@@ -79,79 +79,6 @@ export function validateInput(input: SchedulingInput): void {
   // stale previous placements (unknown meeting or slot) are tolerated and ignored
 }
 
-export interface FigureExtras {
-  upperBound: number;
-  runTimeMs: number;
-}
-
-/** Figures of a schedule (engine break definition, see breaks.ts). */
-export function scheduleFigures(input: SchedulingInput, placed: Placement[], extras: FigureExtras): ScheduleFigures {
-  const slotIdx = new Map<string, number>();
-  input.slots.forEach((s, i) => slotIdx.set(s.id, i));
-  const sessIdx = new Map<string, number>();
-  const sessionOf = input.slots.map((s) => {
-    if (!sessIdx.has(s.session)) sessIdx.set(s.session, sessIdx.size);
-    return sessIdx.get(s.session)!;
-  });
-  const byId = new Map(input.meetings.map((m) => [m.id, m]));
-  const perP = new Map<string, { slot: number; table: number }[]>();
-  const placedCount = new Map<string, number>();
-  for (const pl of placed) {
-    const m = byId.get(pl.meetingId);
-    if (!m) continue;
-    for (const p of m.participantIds) {
-      if (!perP.has(p)) perP.set(p, []);
-      perP.get(p)!.push({ slot: slotIdx.get(pl.slotId)!, table: pl.table });
-      placedCount.set(p, (placedCount.get(p) ?? 0) + 1);
-    }
-  }
-  let breaks = 0;
-  let maxBreaks = 0;
-  let minBreaks = Infinity;
-  let tableChanges = 0;
-  for (const list of perP.values()) {
-    list.sort((a, b) => a.slot - b.slot);
-    const b = countBreaks(
-      list.map((x) => x.slot),
-      sessionOf,
-    );
-    breaks += b;
-    maxBreaks = Math.max(maxBreaks, b);
-    minBreaks = Math.min(minBreaks, b);
-    for (let i = 1; i < list.length; i++) {
-      if (sessionOf[list[i].slot] === sessionOf[list[i - 1].slot] && list[i].table !== list[i - 1].table) tableChanges++;
-    }
-  }
-  const requestedCount = new Map<string, number>();
-  const known = new Set(input.participants.map((p) => p.id));
-  for (const m of input.meetings) {
-    for (const p of m.participantIds) if (known.has(p)) requestedCount.set(p, (requestedCount.get(p) ?? 0) + 1);
-  }
-  let worst = 1;
-  for (const [p, r] of requestedCount) if (r > 0) worst = Math.min(worst, (placedCount.get(p) ?? 0) / r);
-  let moved = 0;
-  if (input.previous) {
-    const now = new Map(placed.map((p) => [p.meetingId, p]));
-    for (const pv of input.previous) {
-      if (!byId.has(pv.meetingId)) continue; // meeting no longer requested (e.g. cancelled): not counted as moved
-      const n = now.get(pv.meetingId);
-      if (!n || n.slotId !== pv.slotId || n.table !== pv.table) moved++;
-    }
-  }
-  return {
-    requested: input.meetings.length,
-    placed: placed.length,
-    upperBound: extras.upperBound,
-    breaks,
-    maxBreaks,
-    breakSpread: perP.size ? maxBreaks - minBreaks : 0,
-    worstParticipantShare: worst,
-    moved,
-    tableChanges,
-    runTimeMs: extras.runTimeMs,
-  };
-}
-
 /**
  * Best of the portfolio's outputs: more meetings placed (per priority, highest
  * first), then fewer meetings of `previous` moved, then fewer breaks, then a
@@ -166,7 +93,7 @@ function pickBest(input: SchedulingInput, outs: (SolverOutput | null)[]): Solver
       const p = prio.get(pl.meetingId) ?? 1;
       byPrio.set(p, (byPrio.get(p) ?? 0) + 1);
     }
-    const f = scheduleFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 });
+    const f = computeFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 });
     return [...levels.map((l) => -(byPrio.get(l) ?? 0)), f.moved, f.breaks, f.breakSpread];
   };
   let best: SolverOutput | null = null;
@@ -194,7 +121,7 @@ export function solve(input: SchedulingInput, options: SolveOptions = {}): Sched
   else {
     // all placed, no break and nothing moved: optimal, the other searches cannot do better
     const unbeatable = (o: SolverOutput) =>
-      o.unplaced.length === 0 && scheduleFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 }).breaks === 0 && !input.previous?.length;
+      o.unplaced.length === 0 && computeFigures(input, o.placed, { upperBound: 0, runTimeMs: 0 }).breaks === 0 && !input.previous?.length;
     const outs = runPortfolio(input, { ...(options as InternalOptions), startedAt: t0 }, threads, unbeatable);
     out = pickBest(input, outs);
   }
@@ -210,7 +137,7 @@ export function solve(input: SchedulingInput, options: SolveOptions = {}): Sched
     ub = input.meetings.length; // trivially valid
   }
   const runTimeMs = Date.now() - t0;
-  const figures = scheduleFigures(input, out.placed, { upperBound: ub, runTimeMs });
+  const figures = computeFigures(input, out.placed, { upperBound: ub, runTimeMs });
   options.onProgress?.({ percent: 100, placed: figures.placed, breaks: figures.breaks });
   return { placed: out.placed, unplaced, figures };
 }
