@@ -27,13 +27,6 @@ export interface RegistrationRow {
   feed_version: number;
 }
 
-export interface EventSeats {
-  id: string;
-  capacity: number | null;
-  waitlist: boolean;
-  confirmed_count: number;
-}
-
 export interface NewRegistration {
   id: string;
   eventId: string;
@@ -76,12 +69,6 @@ export class RegistrationsRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
-  }
-
-  /** Takes the event row lock that serialises every change of seats, and reads the seat figures under it. */
-  async lockEventSeats(manager: EntityManager, eventId: string): Promise<EventSeats> {
-    const [row] = await manager.query(`SELECT id, capacity, waitlist, confirmed_count FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
-    return row;
   }
 
   /**

@@ -15,7 +15,7 @@ import { CreateRegistrationDto, ListRegistrationsQuery, UpdateMeDto, UpdateRegis
 import { RegistrationStatus } from './registration.entity';
 import { RegistrationRow, RegistrationsRepository } from './registrations.repository';
 import { cancelMeetingsOfParticipant } from '../meetings/meetings.repository';
-import { promoteFromWaitlist } from './waitlist';
+import { lockEvent, promoteFromWaitlist } from './waitlist';
 
 /** Rules the database enforces, as the API explains them. */
 const REGISTRATION_CONSTRAINTS = {
@@ -149,7 +149,7 @@ export class RegistrationsService {
    */
   private changeStatus(eventId: string, registrationId: string, status: RegistrationStatus): Promise<RegistrationRow> {
     return this.registrations.transaction(async (manager) => {
-      const seats = await this.registrations.lockEventSeats(manager, eventId);
+      const seats = await lockEvent(manager, eventId);
       const current = await this.registrations.lockRegistration(manager, registrationId);
       const now = this.clock.now();
       if (current.status === status) {

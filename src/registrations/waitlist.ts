@@ -27,7 +27,18 @@ export async function promoteFromWaitlist(manager: EntityManager, eventId: strin
   return rows.map((row) => row.id);
 }
 
-/** Serialises every change of an event's seats: the one lock order is event row first. */
-export async function lockEvent(manager: EntityManager, eventId: string): Promise<void> {
-  await manager.query(`SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
+export interface EventSeats {
+  id: string;
+  capacity: number | null;
+  waitlist: boolean;
+  confirmed_count: number;
+}
+
+/**
+ * Serialises every change of an event's seats (the one lock order is event row
+ * first) and reads the seat figures under the lock.
+ */
+export async function lockEvent(manager: EntityManager, eventId: string): Promise<EventSeats> {
+  const [row] = await manager.query(`SELECT id, capacity, waitlist, confirmed_count FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
+  return row;
 }
