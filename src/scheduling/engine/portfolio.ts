@@ -50,7 +50,7 @@ export function seedFor(seed: number, k: number): number {
  * Code of a worker: one search with its own seed; posts the output on the given
  * port, then raises the shared flag. The solver is required from the compiled
  * solver.js next to this file. When the engine runs as TypeScript (ts-node,
- * jest), the first worker transpiles solver.ts itself (in parallel with the
+ * jest), the first worker transpiles solver.ts and the modules it imports itself (in parallel with the
  * caller's search, which is never held up by it) and posts the JavaScript back,
  * so that later workers start at once.
  */
@@ -60,17 +60,27 @@ const d = workerData;
 try {
   let solver;
   let js = d.solverJs;
-  if (!js && d.solverTsPath) {
+  if (!js && d.sourceDir) {
     const ts = require(d.typescriptPath);
-    js = ts.transpileModule(require('fs').readFileSync(d.solverTsPath, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
-    }).outputText;
+    js = {};
+    for (const name of d.modules) {
+      js[name] = ts.transpileModule(require('fs').readFileSync(d.sourceDir + '/' + name + '.ts', 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+      }).outputText;
+    }
     d.port.postMessage({ solverJs: js });
   }
   if (js) {
-    const m = { exports: {} };
-    new Function('exports', 'require', 'module', js)(m.exports, require, m);
-    solver = m.exports;
+    // a tiny module loader: './name' from the transpiled sources, anything else from node
+    const loaded = {};
+    const load = (name) => {
+      if (loaded[name]) return loaded[name].exports;
+      const m = (loaded[name] = { exports: {} });
+      new Function('exports', 'require', 'module', js[name])(m.exports, req, m);
+      return m.exports;
+    };
+    const req = (id) => (id.startsWith('./') && js[id.slice(2)] !== undefined ? load(id.slice(2)) : require(id));
+    solver = load('solver');
   } else solver = require(d.solverPath);
   d.port.postMessage({ out: solver.runSolver(d.input, d.options) });
 } catch (e) {
@@ -81,16 +91,20 @@ try {
 }
 `;
 
-type WorkerCode = { solverJs?: string; solverTsPath?: string; typescriptPath?: string; solverPath?: string };
+/** The solver's own modules (it imports the SAT phase); the rest of its imports are types only. */
+const SOLVER_MODULES = ['solver', 'breaks-sat', 'sat'];
+
+type Transpiled = Record<string, string>;
+type WorkerCode = { solverJs?: Transpiled; sourceDir?: string; modules?: string[]; typescriptPath?: string; solverPath?: string };
 let cachedCode: WorkerCode | null | undefined;
-let transpiled: string | undefined;
+let transpiled: Transpiled | undefined;
 
 function workerCode(): WorkerCode | null {
   if (transpiled !== undefined) return { solverJs: transpiled };
   if (cachedCode !== undefined) return cachedCode;
   try {
     if (path.extname(__filename) === '.ts') {
-      cachedCode = { solverTsPath: path.join(__dirname, 'solver.ts'), typescriptPath: require.resolve('typescript') };
+      cachedCode = { sourceDir: __dirname, modules: SOLVER_MODULES, typescriptPath: require.resolve('typescript') };
     } else {
       const solverPath = path.join(__dirname, 'solver.js');
       cachedCode = fs.existsSync(solverPath) ? { solverPath } : null;
@@ -124,7 +138,8 @@ export function runPortfolio(
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER_MAIN, {
         eval: true,
-        workerData: { ...code, input, options: { ...plain, seed: seedFor(seed, k), startedAt }, port: port2, flag },
+        // every second search ends with the exact phase: the two methods win on different events
+        workerData: { ...code, input, options: { ...plain, seed: seedFor(seed, k), startedAt, exactPhase: k % 2 === 1 }, port: port2, flag },
         transferList: [port2],
       });
       worker.unref();
@@ -150,7 +165,7 @@ export function runPortfolio(
     const finished = Atomics.load(w.flag, 0) !== 0;
     for (;;) {
       // (the transpiled solver may be there even when the search is not finished or not needed)
-      const msg = receiveMessageOnPort(w.port) as { message?: { out?: SolverOutput; solverJs?: string } } | undefined;
+      const msg = receiveMessageOnPort(w.port) as { message?: { out?: SolverOutput; solverJs?: Transpiled } } | undefined;
       if (!msg) break;
       if (msg.message?.solverJs) transpiled = msg.message.solverJs;
       if (msg.message?.out && finished && !done) out = msg.message.out;

@@ -33,6 +33,7 @@
  * cooling when it binds (then results depend on machine speed).
  * index.ts may run several of these searches at once (portfolio.ts).
  */
+import { exactBreaks, type BreakModel } from './breaks-sat';
 import { Placement, SchedulingInput, SolveOptions, UnplacedReason } from './types';
 
 // Math functions as module constants: the hot loops call them millions of times, and
@@ -56,24 +57,18 @@ export interface SolverOutput {
 }
 
 const NONE = -1;
+/** Events up to this many meetings get the exact (SAT) break phase after annealing. */
+const EXACT_MAX_MEETINGS = 3000;
+/** Conflict limit of that phase at effort 1 (the clock usually ends it first). */
+const EXACT_CONFLICTS = 200000;
+/** Share of the improvement time for annealing when the exact phase follows. */
+const ANNEAL_SHARE = 0.4;
 
-/** Compiled model. */
-interface Model {
-  S: number;
-  P: number;
-  R: number;
-  M: number;
-  sessionOf: Int32Array;
-  cap: Int32Array;
-  ma: Int32Array;
-  mb: Int32Array;
-  /** table resource index or -1 */
-  mr: Int32Array;
+/** Compiled model (the part the exact phase needs is BreakModel). */
+interface Model extends BreakModel {
   rank: Int32Array;
   nRanks: number;
-  fixedSlot: Int32Array;
   fixedTable: Int32Array;
-  allowed: Int32Array[];
   allowedMask: Uint8Array;
   maxMeet: Int32Array;
   requested: Int32Array;
@@ -307,6 +302,8 @@ export interface InternalOptions extends SolveOptions {
   effort?: number;
   /** Date.now() when the solve started (all searches of a portfolio share the clock). */
   startedAt?: number;
+  /** Shorter annealing, then the exact SAT break phase (breaks-sat.ts) for the rest of the time. */
+  exactPhase?: boolean;
 }
 
 export function runSolver(input: SchedulingInput, options: InternalOptions = {}): SolverOutput {
@@ -469,8 +466,20 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   // than the placements the change itself removed (previous meetings no longer requested).
   const known = new Set(input.meetings.map((m) => m.id));
   const moveBudget = (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
-  const breaks = anneal(model, st, rnd, d, hasPrev, deadline, effort, moveBudget);
+  // Small events, when asked: annealing first (a good schedule fast), then the
+  // exact SAT phase from that schedule for the rest of the budget.
+  const exact = options.exactPhase === true && !hasPrev && M <= EXACT_MAX_MEETINGS;
+  const annealDeadline = exact ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
+  let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget);
   dbg(`anneal breaks ${breaks}`);
+  if (exact && breaks > 0) {
+    const res = exactBreaks(model, st.slotOf, d, deadline, M_FLOOR(EXACT_CONFLICTS * effort));
+    dbg(`exact: ${res ? `${res.breaks}${res.optimal ? ' (optimal)' : ''}` : 'nothing better'}`);
+    if (res && res.breaks < breaks) {
+      st.load(res.slotOf);
+      breaks = res.breaks;
+    }
+  }
   progress(90, breaks);
 
   // final insertion attempt (cannot hurt objective 1)

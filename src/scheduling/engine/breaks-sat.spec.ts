@@ -1,0 +1,140 @@
+/**
+ * The SAT solver and the exact break phase against brute force on random small
+ * problems: same answer (satisfiable or not, minimum breaks), valid models.
+ */
+import { BreakModel, exactBreaks, personBreaks } from './breaks-sat';
+import { mulberry32 } from './generator';
+import { Sat, SatResult } from './sat';
+
+describe('Sat (CDCL with at-most-k)', () => {
+  it('agrees with brute force on 300 random formulas of 10 variables', () => {
+    const rnd = mulberry32(11);
+    const n = 10;
+    let sat = 0;
+    for (let round = 0; round < 300; round++) {
+      const clauses: number[][] = [];
+      const cards: { lits: number[]; k: number }[] = [];
+      const lit = () => 2 * Math.floor(rnd() * n) + (rnd() < 0.5 ? 1 : 0);
+      const nClauses = 15 + Math.floor(rnd() * 35);
+      for (let c = 0; c < nClauses; c++) clauses.push(Array.from({ length: 2 + Math.floor(rnd() * 2) }, lit));
+      for (let c = 0; c < 3; c++) {
+        const lits = [...new Set(Array.from({ length: 3 + Math.floor(rnd() * 5) }, lit).map((l) => l >> 1))].map((v) => 2 * v + (rnd() < 0.3 ? 1 : 0));
+        cards.push({ lits, k: Math.floor(rnd() * lits.length) });
+      }
+      const holds = (val: (v: number) => boolean) => {
+        const t = (l: number) => val(l >> 1) === ((l & 1) === 0);
+        return clauses.every((c) => c.some(t)) && cards.every((c) => c.lits.filter(t).length <= c.k);
+      };
+      let expected = false;
+      for (let mask = 0; mask < 1 << n && !expected; mask++) expected = holds((v) => ((mask >> v) & 1) === 1);
+      const s = new Sat();
+      for (let v = 0; v < n; v++) s.newVar();
+      for (const c of clauses) s.addClause(c);
+      for (const c of cards) s.addAtMost(c.lits, c.k);
+      const r = s.solve(100000);
+      expect(r).toBe(expected ? SatResult.Sat : SatResult.Unsat);
+      if (r === SatResult.Sat) {
+        sat++;
+        expect(holds((v) => s.modelValue(v))).toBe(true);
+      }
+    }
+    expect(sat).toBeGreaterThan(30); // both outcomes are exercised
+    expect(sat).toBeLessThan(270);
+  });
+});
+
+describe('exactBreaks', () => {
+  /** Random event: 2 sessions, P people, meetings with allowed slots; no fixed tables. */
+  function randomModel(rnd: () => number): BreakModel {
+    const S = 4 + Math.floor(rnd() * 3);
+    const P = 4 + Math.floor(rnd() * 3);
+    const M = 4 + Math.floor(rnd() * 4);
+    const ma: number[] = [];
+    const mb: number[] = [];
+    const allowed: Int32Array[] = [];
+    for (let i = 0; i < M; i++) {
+      const a = Math.floor(rnd() * P);
+      const b = (a + 1 + Math.floor(rnd() * (P - 1))) % P;
+      ma.push(a);
+      mb.push(b);
+      const slots: number[] = [];
+      for (let s = 0; s < S; s++) if (rnd() < 0.75) slots.push(s);
+      allowed.push(Int32Array.from(slots.length ? slots : [0]));
+    }
+    const sessionOf = Int32Array.from({ length: S }, (_, s) => (s < S - 2 ? 0 : 1));
+    const cap = Int32Array.from({ length: S }, () => 1 + Math.floor(rnd() * 2));
+    return {
+      S, P, R: P, M, sessionOf, cap,
+      ma: Int32Array.from(ma), mb: Int32Array.from(mb), mr: new Int32Array(M).fill(-1),
+      allowed, fixedSlot: new Int32Array(M).fill(-1),
+    };
+  }
+
+  /** Every schedule of all meetings (hard rules held), by enumeration. */
+  function allSchedules(m: BreakModel): Int32Array[] {
+    const out: Int32Array[] = [];
+    const slotOf = new Int32Array(m.M).fill(-1);
+    const busy = new Uint8Array(m.P * m.S);
+    const count = new Int32Array(m.S);
+    const rec = (i: number) => {
+      if (i === m.M) return void out.push(Int32Array.from(slotOf));
+      for (const s of m.allowed[i]) {
+        const a = m.ma[i] * m.S + s;
+        const b = m.mb[i] * m.S + s;
+        if (busy[a] || busy[b] || count[s] >= m.cap[s]) continue;
+        busy[a] = busy[b] = 1;
+        count[s]++;
+        slotOf[i] = s;
+        rec(i + 1);
+        busy[a] = busy[b] = 0;
+        count[s]--;
+      }
+      slotOf[i] = -1;
+    };
+    rec(0);
+    return out;
+  }
+
+  const total = (m: BreakModel, slotOf: Int32Array) => personBreaks(m, slotOf).reduce((x, y) => x + y, 0);
+
+  it('reaches and proves the minimum from the worst schedule (200 random events)', () => {
+    const rnd = mulberry32(5);
+    let improved = 0;
+    for (let round = 0; round < 200; round++) {
+      const m = randomModel(rnd);
+      const schedules = allSchedules(m);
+      if (schedules.length === 0) continue;
+      const costs = schedules.map((s) => total(m, s));
+      const worst = schedules[costs.indexOf(Math.max(...costs))];
+      const min = Math.min(...costs);
+      // a per-person cap that never binds: the minimum over all schedules is the answer
+      const res = exactBreaks(m, worst, 99, Infinity, 1e6);
+      if (total(m, worst) === 0) {
+        expect(res).toBeNull();
+        continue;
+      }
+      expect(res).not.toBeNull();
+      expect(res!.optimal).toBe(true);
+      expect(res!.breaks).toBe(min);
+      expect(total(m, res!.slotOf)).toBe(min);
+      // the result is one of the valid schedules
+      expect(schedules.some((s) => s.every((x, i) => x === res!.slotOf[i]))).toBe(true);
+      if (min < total(m, worst)) improved++;
+    }
+    expect(improved).toBeGreaterThan(20);
+  });
+
+  it('keeps every person within the break cap', () => {
+    const rnd = mulberry32(9);
+    for (let round = 0; round < 100; round++) {
+      const m = randomModel(rnd);
+      const schedules = allSchedules(m);
+      if (schedules.length === 0) continue;
+      const start = schedules[0];
+      const res = exactBreaks(m, start, 0, Infinity, 1e6);
+      if (!res) continue;
+      const before = personBreaks(m, start);
+      personBreaks(m, res.slotOf).forEach((b, p) => expect(b).toBeLessThanOrEqual(Math.max(0, before[p])));
+    }
+  });
+});

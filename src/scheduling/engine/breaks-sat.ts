@@ -1,0 +1,258 @@
+/**
+ * Exact break minimisation for a fixed set of placed meetings, as a SAT problem
+ * (after Bofill et al., JAIR 2022, whose MaxSAT model finds the b2bsp optima).
+ * Tables do not matter for breaks, only how many meetings share a slot, so
+ * the model chooses a slot per meeting:
+ *   x[i][s]  meeting i is in slot s (exactly one of its allowed slots)
+ *   u[p][s]  person p is busy in slot s  (u <-> OR of p's x in s; at most one)
+ *   f[p][s]  p has a meeting before s in the same session (forced up only)
+ *   b[p][s]  a break of p ends at s: busy at s, idle at s-1, busy before
+ * with at most cap[s] meetings per slot, one meeting per fixed-table resource
+ * and slot, at most `maxSpread` breaks per person, and at most K breaks in all.
+ * The search starts from the current schedule (its values are the solver's
+ * first phases) and K is lowered after every schedule found, so learnt clauses
+ * carry over; Unsat at some K proves the current schedule optimal under the
+ * per-person cap.
+ */
+import { Sat, SatResult } from './sat';
+
+const NONE = -1;
+/** Size limit of the objective's counter (registers); beyond it the phase is skipped. */
+const MAX_COUNTER_CELLS = 400_000;
+
+/** What the encoding needs of the solver's compiled model. */
+export interface BreakModel {
+  S: number;
+  P: number;
+  R: number;
+  M: number;
+  sessionOf: Int32Array;
+  cap: Int32Array;
+  ma: Int32Array;
+  mb: Int32Array;
+  /** fixed-table resource (index >= P) or -1 */
+  mr: Int32Array;
+  /** usable slots per meeting (availability, session, fixed slot) */
+  allowed: Int32Array[];
+  fixedSlot: Int32Array;
+}
+
+export interface ExactBreaksResult {
+  slotOf: Int32Array;
+  breaks: number;
+  /** true when no schedule of these meetings has fewer breaks (under the per-person cap). */
+  optimal: boolean;
+}
+
+/** Breaks of every person under slotOf (a gap between meetings of one session). */
+export function personBreaks(m: BreakModel, slotOf: Int32Array): Int32Array {
+  const { S, P, M, sessionOf } = m;
+  const busy = new Uint8Array(P * S);
+  for (let i = 0; i < M; i++) if (slotOf[i] !== NONE) {
+    busy[m.ma[i] * S + slotOf[i]] = 1;
+    busy[m.mb[i] * S + slotOf[i]] = 1;
+  }
+  const out = new Int32Array(P);
+  for (let p = 0; p < P; p++) {
+    let last = -1;
+    for (let s = 0; s < S; s++) if (busy[p * S + s]) {
+      if (last >= 0 && s - last > 1 && sessionOf[s] === sessionOf[last]) out[p]++;
+      last = s;
+    }
+  }
+  return out;
+}
+
+export function exactBreaks(
+  m: BreakModel,
+  slotOf: Int32Array,
+  maxSpread: number,
+  deadline: number,
+  maxConflicts: number,
+): ExactBreaksResult | null {
+  const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
+  const start = personBreaks(m, slotOf);
+  let current = 0;
+  for (let p = 0; p < P; p++) current += start[p];
+  if (current === 0 || deadline - Date.now() < 20) return null;
+  const sat = new Sat();
+  const pos = (v: number) => 2 * v;
+  const neg = (v: number) => 2 * v + 1;
+
+  // x: one variable per placed meeting and usable slot
+  const placed: number[] = [];
+  for (let i = 0; i < M; i++) if (slotOf[i] !== NONE) placed.push(i);
+  const dom: number[][] = new Array(M);
+  const xVar: Int32Array[] = new Array(M);
+  const atRS: number[][] = Array.from({ length: R * S }, () => []); // x literals per resource (person, fixed table) and slot
+  const atS: number[][] = Array.from({ length: S }, () => []);
+  const ofPerson: number[][] = Array.from({ length: P }, () => []);
+  for (const i of placed) {
+    dom[i] = fixedSlot[i] !== NONE ? [fixedSlot[i]] : Array.from(allowed[i]);
+    if (!dom[i].includes(slotOf[i])) dom[i].push(slotOf[i]); // the current schedule stays a model
+    xVar[i] = new Int32Array(S).fill(NONE);
+    for (const s of dom[i]) {
+      const v = sat.newVar();
+      xVar[i][s] = v;
+      sat.setPhase(v, slotOf[i] === s);
+      sat.bump(v, 1); // decide meetings first
+      atRS[ma[i] * S + s].push(pos(v));
+      atRS[mb[i] * S + s].push(pos(v));
+      if (mr[i] !== NONE) atRS[mr[i] * S + s].push(pos(v));
+      atS[s].push(pos(v));
+    }
+    ofPerson[ma[i]].push(i);
+    ofPerson[mb[i]].push(i);
+  }
+  const busyNow = new Uint8Array(P * S);
+  for (const i of placed) {
+    busyNow[ma[i] * S + slotOf[i]] = 1;
+    busyNow[mb[i] * S + slotOf[i]] = 1;
+  }
+
+  // u, f, b per person
+  const uVar = new Int32Array(P * S).fill(NONE);
+  const bLits: number[][] = Array.from({ length: P }, () => []);
+  for (let p = 0; p < P; p++) {
+    if (ofPerson[p].length === 0) continue;
+    for (let s = 0; s < S; s++) if (atRS[p * S + s].length > 0) {
+      uVar[p * S + s] = sat.newVar();
+      sat.setPhase(uVar[p * S + s], busyNow[p * S + s] === 1);
+    }
+    if (ofPerson[p].length < 2) continue;
+    let fPrev = NONE; // f[p][s-1]
+    let busyBefore = false; // its value in the current schedule
+    for (let s = 0; s < S; s++) {
+      const sameSession = s > 0 && sessionOf[s] === sessionOf[s - 1];
+      if (!sameSession) {
+        fPrev = NONE;
+        busyBefore = false;
+      }
+      const uPrev = sameSession ? uVar[p * S + s - 1] : NONE;
+      const u = uVar[p * S + s];
+      if (u !== NONE && fPrev !== NONE) {
+        // b[p][s] <- u[s] & !u[s-1] & f[s-1]
+        const b = sat.newVar();
+        sat.setPhase(b, busyNow[p * S + s] === 1 && busyNow[p * S + s - 1] === 0 && busyBefore);
+        sat.addClause(uPrev !== NONE ? [neg(u), neg(fPrev), pos(uPrev), pos(b)] : [neg(u), neg(fPrev), pos(b)]);
+        bLits[p].push(pos(b));
+      }
+      if (sameSession) {
+        busyBefore ||= busyNow[p * S + s - 1] === 1;
+        if (fPrev !== NONE || uPrev !== NONE) {
+          // f[p][s] <- f[p][s-1] | u[p][s-1]
+          const f = sat.newVar();
+          sat.setPhase(f, busyBefore);
+          if (fPrev !== NONE) sat.addClause([neg(fPrev), pos(f)]);
+          if (uPrev !== NONE) sat.addClause([neg(uPrev), pos(f)]);
+          fPrev = f;
+        }
+      }
+    }
+  }
+
+  // hard rules
+  for (const i of placed) {
+    const lits = dom[i].map((s) => pos(xVar[i][s]));
+    sat.addClause(lits);
+    if (lits.length > 1) sat.addAtMost(lits, 1);
+    for (const s of dom[i]) {
+      sat.addClause([neg(xVar[i][s]), pos(uVar[ma[i] * S + s])]);
+      sat.addClause([neg(xVar[i][s]), pos(uVar[mb[i] * S + s])]);
+    }
+  }
+  for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) {
+    const lits = atRS[r * S + s];
+    if (lits.length > 1) sat.addAtMost(lits, 1);
+    if (r < P && lits.length > 0) sat.addClause([neg(uVar[r * S + s]), ...lits]);
+  }
+  for (let s = 0; s < S; s++) if (atS[s].length > cap[s]) sat.addAtMost(atS[s], cap[s]);
+
+  // implied constraints: without them the solver finds next to nothing (measured on b2bsp)
+  const allB: number[] = [];
+  for (let p = 0; p < P; p++) {
+    const n = ofPerson[p].length;
+    if (n === 0) continue;
+    const us: number[] = [];
+    for (let s = 0; s < S; s++) if (uVar[p * S + s] !== NONE) us.push(pos(uVar[p * S + s]));
+    // exactly n busy slots
+    if (us.length > n) sat.addAtMost(us, n);
+    // Hall: the meetings whose slots all lie in a set D need as many busy slots in D
+    const sets = new Map<string, number[]>();
+    sets.set('all', us.map((u) => u >> 1));
+    for (const i of ofPerson[p]) sets.set(dom[i].join(','), dom[i].map((s) => uVar[p * S + s]));
+    for (const vars of sets.values()) {
+      const inD = new Set(vars);
+      let need = 0;
+      for (const i of ofPerson[p]) if (dom[i].every((s) => inD.has(uVar[p * S + s]))) need++;
+      if (need > 0 && need <= vars.length) sat.addAtMost(vars.map(neg), vars.length - need);
+    }
+    const personCap = M_MAX(maxSpread, start[p]);
+    if (bLits[p].length > personCap) sat.addAtMost(bLits[p], personCap);
+    allB.push(...bLits[p]);
+  }
+  // a slot holds at most 2 * cap busy people
+  for (let s = 0; s < S; s++) {
+    const us: number[] = [];
+    for (let p = 0; p < P; p++) if (uVar[p * S + s] !== NONE) us.push(pos(uVar[p * S + s]));
+    if (us.length > 2 * cap[s]) sat.addAtMost(us, 2 * cap[s]);
+  }
+  // total breaks < current, as a counter whose registers are tightened after each schedule found
+  if (allB.length * (current - 1) > MAX_COUNTER_CELLS) return null;
+  const atLeast = counter(sat, allB, current - 1);
+  let best: Int32Array | null = null;
+  let bestBreaks = current;
+  let optimal = false;
+  while (Date.now() < deadline) {
+    const r = sat.solve(maxConflicts - sat.conflicts, deadline);
+    if (r === SatResult.Unsat) optimal = true;
+    if (r !== SatResult.Sat) break;
+    const next = Int32Array.from(slotOf);
+    for (const i of placed) for (const s of dom[i]) if (sat.modelValue(xVar[i][s])) next[i] = s;
+    let total = 0;
+    for (const b of personBreaks(m, next)) total += b;
+    if (total >= bestBreaks) break; // cannot happen with a sound encoding; stop rather than loop
+    best = next;
+    bestBreaks = total;
+    if (total === 0) {
+      optimal = true;
+      break;
+    }
+    sat.addClause([atLeast[total - 1] ^ 1]);
+  }
+  return best || optimal ? { slotOf: best ?? Int32Array.from(slotOf), breaks: bestBreaks, optimal } : null;
+}
+
+/**
+ * At most k of lits, as a sequential counter (Sinz 2005): r[i][j] = "at least
+ * j+1 of lits[0..i] are true", forced upwards only. Unlike a native at-most-k,
+ * its registers let the solver learn counting arguments (measured: the b2bsp
+ * optima are found with this objective and missed with the native one). Returns
+ * the last row: forbidding its literal j bounds the count by j.
+ */
+function counter(sat: Sat, lits: number[], k: number): number[] {
+  if (k === 0) {
+    for (const x of lits) sat.addClause([x ^ 1]);
+    return [];
+  }
+  let prev: number[] = [];
+  for (let i = 0; i < lits.length; i++) {
+    const x = lits[i];
+    const row: number[] = [];
+    for (let j = 0; j < M_MIN(i + 1, k + 1); j++) {
+      if (j === k) {
+        sat.addClause([x ^ 1, prev[j - 1] ^ 1]); // a (k+1)-th true literal
+        break;
+      }
+      const r = 2 * sat.newVar();
+      row.push(r);
+      if (j < prev.length) sat.addClause([prev[j] ^ 1, r]);
+      if (j === 0) sat.addClause([x ^ 1, r]);
+      else sat.addClause([x ^ 1, prev[j - 1] ^ 1, r]);
+    }
+    prev = row;
+  }
+  return prev;
+}
+
+const { max: M_MAX, min: M_MIN } = Math;

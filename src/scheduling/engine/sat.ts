@@ -1,0 +1,509 @@
+/**
+ * A small CDCL SAT solver with native at-most-k constraints, for the exact
+ * break-minimisation phase (breaks-sat.ts). Plain TypeScript, deterministic:
+ * no randomness, limits in conflicts plus an optional wall-clock deadline.
+ *
+ * Literals: variable v (0-based) is 2v (true) and 2v+1 (false); lit ^ 1 negates.
+ * Techniques: two watched literals (binary clauses on their own lists), 1-UIP
+ * learning with local minimisation, VSIDS, phase saving (the phases can be
+ * seeded with a known solution, so the search starts next to it), Luby
+ * restarts, learnt-clause reduction by LBD. An at-most-k constraint counts its
+ * true literals and, once k are true, sets the rest false; the reason is the k
+ * true literals (explained lazily, so no auxiliary variables are needed).
+ */
+
+export enum SatResult {
+  Sat = 1,
+  Unsat = 0,
+  Unknown = -1,
+}
+
+const REASON_NONE = -1;
+// reason codes: >= 0 clause index; <= -2 binary (-2 - otherLiteral); card reasons are in cardReason[]
+const binReason = (lit: number) => -2 - lit;
+
+export class Sat {
+  private nVars = 0;
+  private clauses: Int32Array[] = [];
+  private learnt: Uint8Array = new Uint8Array(1024);
+  private lbd: Int32Array = new Int32Array(1024);
+  private deleted: Uint8Array = new Uint8Array(1024);
+  private watches: number[][] = [];
+  private bins: number[][] = [];
+  private cardsOf: number[][] = [];
+  private cardLits: Int32Array[] = [];
+  private cardK: number[] = [];
+  private cardCount: number[] = [];
+  private value = new Int8Array(0); // per literal: 1 true, -1 false, 0 unassigned
+  private level = new Int32Array(0);
+  private reason = new Int32Array(0);
+  private cardReason: (Int32Array | null)[] = [];
+  private trail = new Int32Array(0);
+  private trailLen = 0;
+  private qhead = 0;
+  private limits: number[] = [];
+  private activity = new Float64Array(0);
+  private varInc = 1;
+  private phase = new Uint8Array(0); // 1 = last value true
+  private heap: number[] = [];
+  private heapPos = new Int32Array(0);
+  private seen = new Uint8Array(0);
+  private unsatAtRoot = false;
+  conflicts = 0;
+  private nLearnt = 0;
+  private maxLearnt = 4000;
+
+  newVar(): number {
+    const v = this.nVars++;
+    this.ensure();
+    this.heapPos[v] = -1;
+    this.heapInsert(v);
+    this.watches.push([], []);
+    this.bins.push([], []);
+    this.cardsOf.push([], []);
+    this.cardReason.push(null);
+    return v;
+  }
+
+  /** Allocates per-variable arrays; call after the last newVar and before adding constraints. */
+  private ensure(): void {
+    if (this.level.length >= this.nVars) return;
+    const n = M_MAX(this.nVars, 2 * this.level.length, 1024); // geometric growth: variables and clauses are interleaved
+    const grow = <T extends Int32Array | Int8Array | Uint8Array | Float64Array>(a: T, len: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(len);
+      b.set(a);
+      return b;
+    };
+    this.value = grow(this.value, 2 * n);
+    this.level = grow(this.level, n);
+    this.reason = grow(this.reason, n);
+    this.trail = grow(this.trail, n);
+    this.activity = grow(this.activity, n);
+    this.phase = grow(this.phase, n);
+    this.seen = grow(this.seen, n);
+    this.heapPos = grow(this.heapPos, n);
+  }
+
+  setPhase(v: number, value: boolean): void {
+    this.ensure();
+    this.phase[v] = value ? 1 : 0;
+  }
+
+  /** Decide on these variables first (e.g. the model's primary variables). */
+  bump(v: number, amount: number): void {
+    this.ensure();
+    this.activity[v] += amount;
+    if (this.heapPos[v] >= 0) this.heapUp(this.heapPos[v]);
+  }
+
+  /** Adds a clause (also between solve calls: the search goes back to level 0 first). */
+  addClause(lits: number[]): void {
+    this.ensure();
+    this.backtrack(0);
+    if (this.unsatAtRoot) return;
+    // at root: drop false literals, skip satisfied clauses and duplicates
+    const c: number[] = [];
+    for (const l of lits) {
+      if (this.value[l] === 1 || c.includes(l ^ 1)) return;
+      if (this.value[l] === 0 && !c.includes(l)) c.push(l);
+    }
+    if (c.length === 0) {
+      this.unsatAtRoot = true;
+      return;
+    }
+    if (c.length === 1) {
+      this.assign(c[0], REASON_NONE, null);
+      if (this.propagate() !== null) this.unsatAtRoot = true;
+      return;
+    }
+    if (c.length === 2) {
+      this.bins[c[0] ^ 1].push(c[1]);
+      this.bins[c[1] ^ 1].push(c[0]);
+      return;
+    }
+    this.attach(Int32Array.from(c), false, 0);
+  }
+
+  /** At most k of lits are true. */
+  addAtMost(lits: number[], k: number): void {
+    this.ensure();
+    this.backtrack(0);
+    const id = this.cardLits.length;
+    this.cardLits.push(Int32Array.from(lits));
+    this.cardK.push(k);
+    let count = 0;
+    for (const l of lits) {
+      this.cardsOf[l].push(id);
+      if (this.value[l] === 1) count++;
+    }
+    this.cardCount.push(count);
+    if (count > k) this.unsatAtRoot = true;
+    else if (count === k && !this.unsatAtRoot) {
+      for (const l of lits) if (this.value[l] === 0) this.assign(l ^ 1, REASON_NONE, null);
+      if (this.propagate() !== null) this.unsatAtRoot = true;
+    }
+  }
+
+  modelValue(v: number): boolean {
+    return this.value[2 * v] === 1;
+  }
+
+  private attach(c: Int32Array, learnt: boolean, lbd: number): number {
+    const id = this.clauses.length;
+    this.clauses.push(c);
+    if (id >= this.learnt.length) {
+      const n = this.learnt.length * 2;
+      const l = new Uint8Array(n);
+      l.set(this.learnt);
+      this.learnt = l;
+      const d = new Uint8Array(n);
+      d.set(this.deleted);
+      this.deleted = d;
+      const b = new Int32Array(n);
+      b.set(this.lbd);
+      this.lbd = b;
+    }
+    this.learnt[id] = learnt ? 1 : 0;
+    this.lbd[id] = lbd;
+    this.watches[c[0] ^ 1].push(id);
+    this.watches[c[1] ^ 1].push(id);
+    return id;
+  }
+
+  private assign(lit: number, reason: number, card: Int32Array | null): void {
+    const v = lit >> 1;
+    this.value[lit] = 1;
+    this.value[lit ^ 1] = -1;
+    this.level[v] = this.limits.length;
+    this.reason[v] = reason;
+    this.cardReason[v] = card;
+    this.trail[this.trailLen++] = lit;
+    for (const id of this.cardsOf[lit]) this.cardCount[id]++;
+  }
+
+  /** Returns null, or the literals of a conflicting clause (all false). */
+  private propagate(): number[] | null {
+    const value = this.value;
+    while (this.qhead < this.trailLen) {
+      const p = this.trail[this.qhead++]; // p became true
+      // binary clauses (x ∨ y) are listed under ¬x: p true means ¬p false
+      const bl = this.bins[p];
+      for (let i = 0; i < bl.length; i++) {
+        const q = bl[i];
+        if (value[q] === 1) continue;
+        if (value[q] === -1) return [q, p ^ 1];
+        this.assign(q, binReason(p ^ 1), null);
+      }
+      // long clauses watching the literal ¬p (now false)
+      const ws = this.watches[p];
+      const falseLit = p ^ 1;
+      let j = 0;
+      let conflict: number[] | null = null;
+      let i = 0;
+      for (; i < ws.length; i++) {
+        const id = ws[i];
+        if (this.deleted[id]) continue;
+        const c = this.clauses[id];
+        if (c[0] === falseLit) {
+          c[0] = c[1];
+          c[1] = falseLit;
+        }
+        if (value[c[0]] === 1) {
+          ws[j++] = id;
+          continue;
+        }
+        let found = false;
+        for (let k = 2; k < c.length; k++) {
+          if (value[c[k]] !== -1) {
+            c[1] = c[k];
+            c[k] = falseLit;
+            this.watches[c[1] ^ 1].push(id);
+            found = true;
+            break;
+          }
+        }
+        if (found) continue;
+        ws[j++] = id;
+        if (value[c[0]] === -1) {
+          conflict = Array.from(c);
+          for (i++; i < ws.length; i++) ws[j++] = ws[i];
+          break;
+        }
+        this.assign(c[0], id, null);
+      }
+      if (j < ws.length) ws.length = j;
+      if (conflict) return conflict;
+      // at-most-k constraints containing p
+      const cs = this.cardsOf[p];
+      for (let ci = 0; ci < cs.length; ci++) {
+        const id = cs[ci];
+        const k = this.cardK[id];
+        const count = this.cardCount[id];
+        if (count < k) continue;
+        const lits = this.cardLits[id];
+        const trueLits: number[] = [];
+        for (let t = 0; t < lits.length && trueLits.length <= k; t++) if (value[lits[t]] === 1) trueLits.push(lits[t]);
+        if (count > k) return trueLits.map((l) => l ^ 1);
+        let reason: Int32Array | null = null;
+        for (let t = 0; t < lits.length; t++) {
+          if (value[lits[t]] !== 0) continue;
+          reason ??= Int32Array.from(trueLits);
+          this.assign(lits[t] ^ 1, REASON_NONE, reason);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The literals that imply variable v's value, as false literals of its reason clause (without v's own). */
+  private antecedent(v: number, out: number[]): void {
+    out.length = 0;
+    const card = this.cardReason[v];
+    if (card) {
+      for (let i = 0; i < card.length; i++) out.push(card[i] ^ 1);
+      return;
+    }
+    const r = this.reason[v];
+    if (r <= -2) {
+      out.push(-2 - r);
+      return;
+    }
+    const c = this.clauses[r];
+    for (let i = 0; i < c.length; i++) if (c[i] >> 1 !== v) out.push(c[i]);
+  }
+
+  private analyze(conflict: number[]): { learnt: number[]; backLevel: number; lbd: number } {
+    const seen = this.seen;
+    const cur = this.limits.length;
+    const learnt: number[] = [0];
+    let pathC = 0;
+    let idx = this.trailLen - 1;
+    let lits = conflict;
+    let p = -1;
+    const tmp: number[] = [];
+    const toClear: number[] = [];
+    for (;;) {
+      for (const q of lits) {
+        const v = q >> 1;
+        if (seen[v] || this.level[v] === 0) continue;
+        seen[v] = 1;
+        toClear.push(v);
+        this.bumpVar(v);
+        if (this.level[v] >= cur) pathC++;
+        else learnt.push(q);
+      }
+      while (!seen[this.trail[idx] >> 1]) idx--;
+      p = this.trail[idx--];
+      seen[p >> 1] = 0; // resolved away: not part of the learnt clause
+      pathC--;
+      if (pathC <= 0) break;
+      this.antecedent(p >> 1, tmp);
+      lits = tmp.slice();
+    }
+    learnt[0] = p ^ 1;
+    // local minimisation: drop literals implied by others in the clause
+    let j = 1;
+    for (let i = 1; i < learnt.length; i++) {
+      const v = learnt[i] >> 1;
+      if (this.reason[v] === REASON_NONE && !this.cardReason[v]) {
+        learnt[j++] = learnt[i];
+        continue;
+      }
+      this.antecedent(v, tmp);
+      let redundant = true;
+      for (const q of tmp) if (!seen[q >> 1] && this.level[q >> 1] > 0) {
+        redundant = false;
+        break;
+      }
+      if (!redundant) learnt[j++] = learnt[i];
+    }
+    learnt.length = j;
+    for (const v of toClear) seen[v] = 0;
+    // backjump level: highest level among the rest, moved to position 1
+    let backLevel = 0;
+    let maxI = 1;
+    for (let i = 1; i < learnt.length; i++) {
+      const l = this.level[learnt[i] >> 1];
+      if (l > backLevel) {
+        backLevel = l;
+        maxI = i;
+      }
+    }
+    if (learnt.length > 1) [learnt[1], learnt[maxI]] = [learnt[maxI], learnt[1]];
+    const levels = new Set<number>();
+    for (const l of learnt) levels.add(this.level[l >> 1]);
+    return { learnt, backLevel, lbd: levels.size };
+  }
+
+  private backtrack(lvl: number): void {
+    if (this.limits.length <= lvl) return;
+    const lim = this.limits[lvl];
+    for (let i = this.trailLen - 1; i >= lim; i--) {
+      const lit = this.trail[i];
+      const v = lit >> 1;
+      this.value[lit] = 0;
+      this.value[lit ^ 1] = 0;
+      this.phase[v] = (lit & 1) === 0 ? 1 : 0;
+      this.cardReason[v] = null;
+      for (const id of this.cardsOf[lit]) this.cardCount[id]--;
+      if (this.heapPos[v] < 0) this.heapInsert(v);
+    }
+    this.trailLen = lim;
+    this.qhead = lim;
+    this.limits.length = lvl;
+  }
+
+  private bumpVar(v: number): void {
+    if ((this.activity[v] += this.varInc) > 1e100) {
+      for (let i = 0; i < this.nVars; i++) this.activity[i] *= 1e-100;
+      this.varInc *= 1e-100;
+    }
+    if (this.heapPos[v] >= 0) this.heapUp(this.heapPos[v]);
+  }
+
+  private reduceDb(): void {
+    const cand: number[] = [];
+    for (let id = 0; id < this.clauses.length; id++) {
+      if (!this.learnt[id] || this.deleted[id] || this.lbd[id] <= 2) continue;
+      const c = this.clauses[id];
+      const v = c[0] >> 1;
+      if (this.value[c[0]] === 1 && this.reason[v] === id) continue; // locked
+      cand.push(id);
+    }
+    cand.sort((a, b) => this.lbd[b] - this.lbd[a] || this.clauses[b].length - this.clauses[a].length);
+    for (let i = 0; i < cand.length / 2; i++) {
+      this.deleted[cand[i]] = 1;
+      this.nLearnt--;
+    }
+  }
+
+  /**
+   * Searches until a model is found (Sat; read it with modelValue), the problem
+   * is proved unsatisfiable (Unsat) or a limit is hit (Unknown).
+   */
+  solve(maxConflicts: number, deadline = Infinity): SatResult {
+    this.ensure();
+    if (this.unsatAtRoot) return SatResult.Unsat;
+    this.backtrack(0);
+    if (this.propagate() !== null) {
+      this.unsatAtRoot = true;
+      return SatResult.Unsat;
+    }
+    const start = this.conflicts;
+    let restart = 0;
+    for (;;) {
+      const budget = 100 * luby(++restart);
+      let local = 0;
+      for (;;) {
+        const conflict = this.propagate();
+        if (conflict) {
+          this.conflicts++;
+          local++;
+          if (this.limits.length === 0) {
+            this.unsatAtRoot = true;
+            return SatResult.Unsat;
+          }
+          const { learnt, backLevel, lbd } = this.analyze(conflict);
+          this.backtrack(backLevel);
+          if (learnt.length === 1) this.assign(learnt[0], REASON_NONE, null);
+          else if (learnt.length === 2) {
+            this.bins[learnt[0] ^ 1].push(learnt[1]);
+            this.bins[learnt[1] ^ 1].push(learnt[0]);
+            this.assign(learnt[0], binReason(learnt[1]), null);
+          } else {
+            const id = this.attach(Int32Array.from(learnt), true, lbd);
+            this.nLearnt++;
+            this.assign(learnt[0], id, null);
+          }
+          this.varInc /= 0.95;
+          if ((this.conflicts & 31) === 0 && Date.now() > deadline) return SatResult.Unknown;
+          if (this.conflicts - start >= maxConflicts) return SatResult.Unknown;
+          if (this.nLearnt > this.maxLearnt) {
+            this.reduceDb();
+            this.maxLearnt += 500;
+          }
+          continue;
+        }
+        if (local >= budget) {
+          this.backtrack(0);
+          break;
+        }
+        const v = this.pickBranch();
+        if (v < 0) return SatResult.Sat;
+        this.limits.push(this.trailLen);
+        this.assign(2 * v + (this.phase[v] ? 0 : 1), REASON_NONE, null);
+      }
+    }
+  }
+
+  private pickBranch(): number {
+    while (this.heap.length > 0) {
+      const v = this.heapPop();
+      if (this.value[2 * v] === 0) return v;
+    }
+    return -1;
+  }
+
+  // ---- binary max-heap on activity
+  private heapInsert(v: number): void {
+    this.heapPos[v] = this.heap.length;
+    this.heap.push(v);
+    this.heapUp(this.heap.length - 1);
+  }
+  private heapUp(i: number): void {
+    const h = this.heap;
+    const v = h[i];
+    const a = this.activity[v];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.activity[h[parent]] >= a) break;
+      h[i] = h[parent];
+      this.heapPos[h[i]] = i;
+      i = parent;
+    }
+    h[i] = v;
+    this.heapPos[v] = i;
+  }
+  private heapPop(): number {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    this.heapPos[top] = -1;
+    if (h.length > 0) {
+      let i = 0;
+      const a = this.activity[last];
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && this.activity[h[r]] > this.activity[h[l]] ? r : l;
+        if (this.activity[h[c]] <= a) break;
+        h[i] = h[c];
+        this.heapPos[h[i]] = i;
+        i = c;
+      }
+      h[i] = last;
+      this.heapPos[last] = i;
+    }
+    return top;
+  }
+}
+
+const M_MAX = Math.max;
+
+function luby(i: number): number {
+  let size = 1;
+  let seq = 0;
+  while (size < i + 1) {
+    seq++;
+    size = 2 * size + 1;
+  }
+  let x = i;
+  let s = seq;
+  while (size - 1 !== x) {
+    size = (size - 1) >> 1;
+    s--;
+    x = x % size;
+  }
+  return 2 ** s;
+}
