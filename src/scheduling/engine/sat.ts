@@ -128,6 +128,11 @@ export class Sat {
   addAtMost(lits: number[], k: number): void {
     this.ensure();
     this.backtrack(0);
+    if (k === 1 && lits.length <= PAIRWISE_MAX) {
+      // binary clauses propagate faster and explain better than a counter
+      for (let i = 0; i < lits.length; i++) for (let j = i + 1; j < lits.length; j++) this.addClause([lits[i] ^ 1, lits[j] ^ 1]);
+      return;
+    }
     const id = this.cardLits.length;
     this.cardLits.push(Int32Array.from(lits));
     this.cardK.push(k);
@@ -490,6 +495,8 @@ export class Sat {
 }
 
 const M_MAX = Math.max;
+/** At-most-one constraints up to this size become pairwise binary clauses. */
+const PAIRWISE_MAX = 24;
 
 function luby(i: number): number {
   let size = 1;
