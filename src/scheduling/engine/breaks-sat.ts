@@ -72,8 +72,7 @@ export function exactBreaks(
 ): ExactBreaksResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
-  let current = 0;
-  for (let p = 0; p < P; p++) current += start[p];
+  const current = start.reduce((a, b) => a + b, 0);
   if (current === 0 || deadline - Date.now() < 20) return null;
   const sat = new Sat();
   const pos = (v: number) => 2 * v;
@@ -209,8 +208,7 @@ export function exactBreaks(
     if (r !== SatResult.Sat) break;
     const next = Int32Array.from(slotOf);
     for (const i of placed) for (const s of dom[i]) if (sat.modelValue(xVar[i][s])) next[i] = s;
-    let total = 0;
-    for (const b of personBreaks(m, next)) total += b;
+    const total = personBreaks(m, next).reduce((a, b) => a + b, 0);
     if (total >= bestBreaks) break; // cannot happen with a sound encoding; stop rather than loop
     best = next;
     bestBreaks = total;

@@ -65,7 +65,7 @@ export class Sat {
     return v;
   }
 
-  /** Allocates per-variable arrays; call after the last newVar and before adding constraints. */
+  /** Grows the per-variable arrays (geometrically) to hold every variable made so far. */
   private ensure(): void {
     if (this.level.length >= this.nVars) return;
     const n = M_MAX(this.nVars, 2 * this.level.length, 1024); // geometric growth: variables and clauses are interleaved
@@ -85,20 +85,17 @@ export class Sat {
   }
 
   setPhase(v: number, value: boolean): void {
-    this.ensure();
     this.phase[v] = value ? 1 : 0;
   }
 
   /** Decide on these variables first (e.g. the model's primary variables). */
   bump(v: number, amount: number): void {
-    this.ensure();
     this.activity[v] += amount;
     if (this.heapPos[v] >= 0) this.heapUp(this.heapPos[v]);
   }
 
   /** Adds a clause (also between solve calls: the search goes back to level 0 first). */
   addClause(lits: number[]): void {
-    this.ensure();
     this.backtrack(0);
     if (this.unsatAtRoot) return;
     // at root: drop false literals, skip satisfied clauses and duplicates
@@ -126,7 +123,6 @@ export class Sat {
 
   /** At most k of lits are true. */
   addAtMost(lits: number[], k: number): void {
-    this.ensure();
     this.backtrack(0);
     if (k === 1 && lits.length <= PAIRWISE_MAX) {
       // binary clauses propagate faster and explain better than a counter
@@ -387,7 +383,6 @@ export class Sat {
    * is proved unsatisfiable (Unsat) or a limit is hit (Unknown).
    */
   solve(maxConflicts: number, deadline = Infinity): SatResult {
-    this.ensure();
     if (this.unsatAtRoot) return SatResult.Unsat;
     this.backtrack(0);
     if (this.propagate() !== null) {

@@ -33,7 +33,7 @@
  * cooling when it binds (then results depend on machine speed).
  * index.ts may run several of these searches at once (portfolio.ts).
  */
-import { exactBreaks, type BreakModel } from './breaks-sat';
+import { exactBreaks, personBreaks, type BreakModel } from './breaks-sat';
 import { Placement, SchedulingInput, SolveOptions, UnplacedReason } from './types';
 
 // Math functions as module constants: the hot loops call them millions of times, and
@@ -886,19 +886,7 @@ function repair(
 }
 
 function breaksOf(model: Model, slotOf: Int32Array): number {
-  const { S, P, sessionOf, meetingsOf } = model;
-  const occ = new Uint8Array(S);
-  let total = 0;
-  for (let p = 0; p < P; p++) {
-    occ.fill(0);
-    for (const x of meetingsOf[p]) if (slotOf[x] !== NONE) occ[slotOf[x]] = 1;
-    let last = -1;
-    for (let s = 0; s < S; s++) if (occ[s]) {
-      if (last >= 0 && s - last > 1 && sessionOf[s] === sessionOf[last]) total++;
-      last = s;
-    }
-  }
-  return total;
+  return personBreaks(model, slotOf).reduce((a, b) => a + b, 0);
 }
 
 /**
