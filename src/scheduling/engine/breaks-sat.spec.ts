@@ -41,6 +41,36 @@ describe('Sat (CDCL with at-most-k)', () => {
     expect(sat).toBeGreaterThan(30); // both outcomes are exercised
     expect(sat).toBeLessThan(270);
   });
+
+  // long enough that learnt clauses are reduced (the arena keeps deleted clauses) and target phases matter
+  it('proves the pigeonhole formula 9 into 8 unsatisfiable', () => {
+    const s = new Sat();
+    const x = Array.from({ length: 9 }, () => Array.from({ length: 8 }, () => 2 * s.newVar()));
+    for (const row of x) s.addClause(row);
+    for (let h = 0; h < 8; h++) for (let a = 0; a < 9; a++) for (let b = a + 1; b < 9; b++) s.addClause([x[a][h] ^ 1, x[b][h] ^ 1]);
+    expect(s.solve(1_000_000)).toBe(SatResult.Unsat);
+    expect(s.conflicts).toBeGreaterThan(5000);
+  });
+
+  it('finds models of planted 3-SAT formulas near the threshold, also after clauses are added between solves', () => {
+    const rnd = mulberry32(5);
+    const n = 150;
+    const planted = Array.from({ length: n }, () => rnd() < 0.5);
+    const clauses: number[][] = [];
+    while (clauses.length < 4.2 * n) {
+      const c = Array.from({ length: 3 }, () => 2 * Math.floor(rnd() * n) + (rnd() < 0.5 ? 1 : 0));
+      if (c.some((l) => planted[l >> 1] === ((l & 1) === 0))) clauses.push(c);
+    }
+    const s = new Sat();
+    for (let v = 0; v < n; v++) s.newVar();
+    const holds = (cs: number[][]) => cs.every((c) => c.some((l) => s.modelValue(l >> 1) === ((l & 1) === 0)));
+    for (let part = 1; part <= 3; part++) {
+      const upto = Math.floor((clauses.length * part) / 3);
+      for (const c of clauses.slice(Math.floor((clauses.length * (part - 1)) / 3), upto)) s.addClause(c);
+      expect(s.solve(1_000_000)).toBe(SatResult.Sat);
+      expect(holds(clauses.slice(0, upto))).toBe(true);
+    }
+  });
 });
 
 describe('exactBreaks', () => {

@@ -24,13 +24,19 @@ const binReason = (lit: number) => -2 - lit;
 
 export class Sat {
   private nVars = 0;
-  private clauses: Int32Array[] = [];
-  private learnt: Uint8Array = new Uint8Array(1024);
-  private lbd: Int32Array = new Int32Array(1024);
-  private deleted: Uint8Array = new Uint8Array(1024);
+  // Long clauses live in one arena: at offset cr, mem[cr] = size, mem[cr + 1] =
+  // lbd * 4 + 2 * deleted + learnt, then the literals. A clause is known by cr.
+  private mem = new Int32Array(1 << 16);
+  private memLen = 0;
+  private nClauses = 0;
+  private learnts: number[] = [];
   private watches: number[][] = [];
   private bins: number[][] = [];
   private cardsOf: number[][] = [];
+  // cardsOf flattened (rebuilt by solve when cards were added): the hot loops read these
+  private cardStart = new Int32Array(1);
+  private cardList = new Int32Array(0);
+  private cardsDirty = false;
   private cardLits: Int32Array[] = [];
   private cardK: number[] = [];
   private cardCount: number[] = [];
@@ -45,6 +51,8 @@ export class Sat {
   private activity = new Float64Array(0);
   private varInc = 1;
   private phase = new Uint8Array(0); // 1 = last value true
+  private target = new Uint8Array(0); // 1 true, 2 false, 0 none: the longest conflict-free trail since the restart
+  private targetLen = 0;
   private heap: number[] = [];
   private heapPos = new Int32Array(0);
   private seen = new Uint8Array(0);
@@ -62,6 +70,7 @@ export class Sat {
     this.bins.push([], []);
     this.cardsOf.push([], []);
     this.cardReason.push(null);
+    this.cardsDirty = true; // cardStart must cover the new literals
     return v;
   }
 
@@ -80,6 +89,7 @@ export class Sat {
     this.trail = grow(this.trail, n);
     this.activity = grow(this.activity, n);
     this.phase = grow(this.phase, n);
+    this.target = grow(this.target, n);
     this.seen = grow(this.seen, n);
     this.heapPos = grow(this.heapPos, n);
   }
@@ -118,7 +128,7 @@ export class Sat {
       this.bins[c[1] ^ 1].push(c[0]);
       return;
     }
-    this.attach(Int32Array.from(c), false, 0);
+    this.attach(c, false, 0);
   }
 
   /** At most k of lits are true. */
@@ -138,6 +148,7 @@ export class Sat {
       if (this.value[l] === 1) count++;
     }
     this.cardCount.push(count);
+    this.cardsDirty = true;
     if (count > k) this.unsatAtRoot = true;
     else if (count === k && !this.unsatAtRoot) {
       for (const l of lits) if (this.value[l] === 0) this.assign(l ^ 1, REASON_NONE, null);
@@ -149,26 +160,23 @@ export class Sat {
     return this.value[2 * v] === 1;
   }
 
-  private attach(c: Int32Array, learnt: boolean, lbd: number): number {
-    const id = this.clauses.length;
-    this.clauses.push(c);
-    if (id >= this.learnt.length) {
-      const n = this.learnt.length * 2;
-      const l = new Uint8Array(n);
-      l.set(this.learnt);
-      this.learnt = l;
-      const d = new Uint8Array(n);
-      d.set(this.deleted);
-      this.deleted = d;
-      const b = new Int32Array(n);
-      b.set(this.lbd);
-      this.lbd = b;
+  private attach(c: ArrayLike<number>, learnt: boolean, lbd: number): number {
+    const n = c.length;
+    if (this.memLen + n + 2 > this.mem.length) {
+      const m = new Int32Array(2 * (this.memLen + n + 2));
+      m.set(this.mem.subarray(0, this.memLen));
+      this.mem = m;
     }
-    this.learnt[id] = learnt ? 1 : 0;
-    this.lbd[id] = lbd;
-    this.watches[c[0] ^ 1].push(id);
-    this.watches[c[1] ^ 1].push(id);
-    return id;
+    const cr = this.memLen;
+    this.mem[cr] = n;
+    this.mem[cr + 1] = 4 * lbd + (learnt ? 1 : 0);
+    for (let i = 0; i < n; i++) this.mem[cr + 2 + i] = c[i];
+    this.memLen += n + 2;
+    this.nClauses++;
+    if (learnt) this.learnts.push(cr);
+    this.watches[c[0] ^ 1].push(cr, c[1]);
+    this.watches[c[1] ^ 1].push(cr, c[0]);
+    return cr;
   }
 
   private assign(lit: number, reason: number, card: Int32Array | null): void {
@@ -179,21 +187,50 @@ export class Sat {
     this.reason[v] = reason;
     this.cardReason[v] = card;
     this.trail[this.trailLen++] = lit;
-    for (const id of this.cardsOf[lit]) this.cardCount[id]++;
+  }
+
+  private flattenCards(): void {
+    const n = 2 * this.nVars;
+    this.cardStart = new Int32Array(n + 1);
+    for (let l = 0; l < n; l++) this.cardStart[l + 1] = this.cardStart[l] + this.cardsOf[l].length;
+    this.cardList = new Int32Array(this.cardStart[n]);
+    for (let l = 0; l < n; l++) this.cardList.set(this.cardsOf[l], this.cardStart[l]);
+    this.cardsDirty = false;
   }
 
   /** Returns null, or the literals of a conflicting clause (all false). */
   private propagate(): number[] | null {
     const value = this.value;
+    const mem = this.mem; // attach (which may grow it) is never called while propagating
+    const trail = this.trail;
+    const level = this.level;
+    const reason = this.reason;
+    const cardCount = this.cardCount;
+    const { cardStart, cardList } = this;
+    const lvl = this.limits.length;
     while (this.qhead < this.trailLen) {
-      const p = this.trail[this.qhead++]; // p became true
+      const p = trail[this.qhead++]; // p became true
+      // while the model is being built (root level only) cards are read from cardsOf,
+      // in the search from their flat copy; counted once p is propagated (see backtrack)
+      const cs = this.cardsDirty ? this.cardsOf[p] : cardList;
+      const cFrom = this.cardsDirty ? 0 : cardStart[p];
+      const cTo = this.cardsDirty ? cs.length : cardStart[p + 1];
+      for (let ci = cFrom; ci < cTo; ci++) cardCount[cs[ci]]++;
       // binary clauses (x ∨ y) are listed under ¬x: p true means ¬p false
       const bl = this.bins[p];
+      const why = binReason(p ^ 1);
       for (let i = 0; i < bl.length; i++) {
         const q = bl[i];
-        if (value[q] === 1) continue;
-        if (value[q] === -1) return [q, p ^ 1];
-        this.assign(q, binReason(p ^ 1), null);
+        const vq = value[q];
+        if (vq === 1) continue;
+        if (vq === -1) return [q, p ^ 1];
+        // assign(q) inlined: the hottest loop of the solver
+        value[q] = 1;
+        value[q ^ 1] = -1;
+        const v = q >> 1;
+        level[v] = lvl;
+        reason[v] = why; // cardReason[v] is already null: backtrack clears it
+        trail[this.trailLen++] = q;
       }
       // long clauses watching the literal ¬p (now false)
       const ws = this.watches[p];
@@ -201,50 +238,64 @@ export class Sat {
       let j = 0;
       let conflict: number[] | null = null;
       let i = 0;
-      for (; i < ws.length; i++) {
+      // entries are pairs (clause, blocker): a true blocker satisfies the clause without reading it
+      for (; i < ws.length; i += 2) {
         const id = ws[i];
-        if (this.deleted[id]) continue;
-        const c = this.clauses[id];
-        if (c[0] === falseLit) {
-          c[0] = c[1];
-          c[1] = falseLit;
-        }
-        if (value[c[0]] === 1) {
+        const blocker = ws[i + 1];
+        if (value[blocker] === 1) {
           ws[j++] = id;
+          ws[j++] = blocker;
+          continue;
+        }
+        if (mem[id + 1] & 2) continue; // deleted: dropped from this list
+        const c0 = id + 2; // literals at mem[c0 ..], the watched two first
+        if (mem[c0] === falseLit) {
+          mem[c0] = mem[c0 + 1];
+          mem[c0 + 1] = falseLit;
+        }
+        const first = mem[c0];
+        if (value[first] === 1) {
+          ws[j++] = id;
+          ws[j++] = first;
           continue;
         }
         let found = false;
-        for (let k = 2; k < c.length; k++) {
-          if (value[c[k]] !== -1) {
-            c[1] = c[k];
-            c[k] = falseLit;
-            this.watches[c[1] ^ 1].push(id);
+        const end = c0 + mem[id];
+        for (let k = c0 + 2; k < end; k++) {
+          const lk = mem[k];
+          if (value[lk] !== -1) {
+            mem[c0 + 1] = lk;
+            mem[k] = falseLit;
+            this.watches[lk ^ 1].push(id, first);
             found = true;
             break;
           }
         }
         if (found) continue;
         ws[j++] = id;
-        if (value[c[0]] === -1) {
-          conflict = Array.from(c);
-          for (i++; i < ws.length; i++) ws[j++] = ws[i];
+        ws[j++] = first;
+        if (value[first] === -1) {
+          conflict = Array.from(mem.subarray(c0, end));
+          for (i += 2; i < ws.length; i++) ws[j++] = ws[i];
           break;
         }
-        this.assign(c[0], id, null);
+        this.assign(first, id, null);
       }
       if (j < ws.length) ws.length = j;
       if (conflict) return conflict;
       // at-most-k constraints containing p
-      const cs = this.cardsOf[p];
-      for (let ci = 0; ci < cs.length; ci++) {
+      let cardConflict: number[] | null = null;
+      for (let ci = cFrom; ci < cTo && !cardConflict; ci++) {
         const id = cs[ci];
         const k = this.cardK[id];
-        const count = this.cardCount[id];
-        if (count < k) continue;
+        if (this.cardCount[id] < k) continue;
         const lits = this.cardLits[id];
         const trueLits: number[] = [];
         for (let t = 0; t < lits.length && trueLits.length <= k; t++) if (value[lits[t]] === 1) trueLits.push(lits[t]);
-        if (count > k) return trueLits.map((l) => l ^ 1);
+        if (trueLits.length > k) {
+          cardConflict = trueLits.map((l) => l ^ 1);
+          break;
+        }
         let reason: Int32Array | null = null;
         for (let t = 0; t < lits.length; t++) {
           if (value[lits[t]] !== 0) continue;
@@ -252,6 +303,7 @@ export class Sat {
           this.assign(lits[t] ^ 1, REASON_NONE, reason);
         }
       }
+      if (cardConflict) return cardConflict;
     }
     return null;
   }
@@ -269,8 +321,8 @@ export class Sat {
       out.push(-2 - r);
       return;
     }
-    const c = this.clauses[r];
-    for (let i = 0; i < c.length; i++) if (c[i] >> 1 !== v) out.push(c[i]);
+    const mem = this.mem;
+    for (let i = r + 2; i < r + 2 + mem[r]; i++) if (mem[i] >> 1 !== v) out.push(mem[i]);
   }
 
   private analyze(conflict: number[]): { learnt: number[]; backLevel: number; lbd: number } {
@@ -346,7 +398,7 @@ export class Sat {
       this.value[lit ^ 1] = 0;
       this.phase[v] = (lit & 1) === 0 ? 1 : 0;
       this.cardReason[v] = null;
-      for (const id of this.cardsOf[lit]) this.cardCount[id]--;
+      if (i < this.qhead) for (let ci = this.cardStart[lit]; ci < this.cardStart[lit + 1]; ci++) this.cardCount[this.cardList[ci]]--;
       if (this.heapPos[v] < 0) this.heapInsert(v);
     }
     this.trailLen = lim;
@@ -363,19 +415,24 @@ export class Sat {
   }
 
   private reduceDb(): void {
+    const mem = this.mem;
     const cand: number[] = [];
-    for (let id = 0; id < this.clauses.length; id++) {
-      if (!this.learnt[id] || this.deleted[id] || this.lbd[id] <= 2) continue;
-      const c = this.clauses[id];
-      const v = c[0] >> 1;
-      if (this.value[c[0]] === 1 && this.reason[v] === id) continue; // locked
-      cand.push(id);
+    const keep: number[] = [];
+    for (const cr of this.learnts) {
+      const v = mem[cr + 2] >> 1;
+      const locked = this.value[mem[cr + 2]] === 1 && this.reason[v] === cr;
+      if (locked || mem[cr + 1] >> 2 <= 2) keep.push(cr);
+      else cand.push(cr);
     }
-    cand.sort((a, b) => this.lbd[b] - this.lbd[a] || this.clauses[b].length - this.clauses[a].length);
-    for (let i = 0; i < cand.length / 2; i++) {
-      this.deleted[cand[i]] = 1;
-      this.nLearnt--;
+    cand.sort((a, b) => (mem[b + 1] >> 2) - (mem[a + 1] >> 2) || mem[b] - mem[a]);
+    const half = cand.length >> 1;
+    for (let i = 0; i < cand.length; i++) {
+      if (i < half) {
+        mem[cand[i] + 1] |= 2;
+        this.nLearnt--;
+      } else keep.push(cand[i]);
     }
+    this.learnts = keep;
   }
 
   /**
@@ -385,6 +442,7 @@ export class Sat {
   solve(maxConflicts: number, deadline = Infinity): SatResult {
     if (this.unsatAtRoot) return SatResult.Unsat;
     this.backtrack(0);
+    if (this.cardsDirty) this.flattenCards();
     if (this.propagate() !== null) {
       this.unsatAtRoot = true;
       return SatResult.Unsat;
@@ -392,12 +450,17 @@ export class Sat {
     const start = this.conflicts;
     let restart = 0;
     for (;;) {
-      const budget = 100 * luby(++restart);
+      const budget = LUBY_UNIT * luby(++restart);
       let local = 0;
       for (;;) {
         const conflict = this.propagate();
         if (conflict) {
           this.conflicts++;
+          const consistent = this.limits.length > 0 ? this.limits[this.limits.length - 1] : 0;
+          if (consistent > this.targetLen) {
+            for (let i = 0; i < consistent; i++) this.target[this.trail[i] >> 1] = (this.trail[i] & 1) + 1;
+            this.targetLen = consistent;
+          }
           local++;
           if (this.limits.length === 0) {
             this.unsatAtRoot = true;
@@ -411,7 +474,7 @@ export class Sat {
             this.bins[learnt[1] ^ 1].push(learnt[0]);
             this.assign(learnt[0], binReason(learnt[1]), null);
           } else {
-            const id = this.attach(Int32Array.from(learnt), true, lbd);
+            const id = this.attach(learnt, true, lbd);
             this.nLearnt++;
             this.assign(learnt[0], id, null);
           }
@@ -431,7 +494,8 @@ export class Sat {
         const v = this.pickBranch();
         if (v < 0) return SatResult.Sat;
         this.limits.push(this.trailLen);
-        this.assign(2 * v + (this.phase[v] ? 0 : 1), REASON_NONE, null);
+        const t = this.target[v];
+        this.assign(2 * v + (t ? t - 1 : this.phase[v] ? 0 : 1), REASON_NONE, null);
       }
     }
   }
@@ -490,6 +554,8 @@ export class Sat {
 }
 
 const M_MAX = Math.max;
+/** Conflicts per Luby unit between restarts (measured on b2bsp: 512 with target phases beat 100). */
+const LUBY_UNIT = 512;
 /** At-most-one constraints up to this size become pairwise binary clauses. */
 const PAIRWISE_MAX = 24;
 
