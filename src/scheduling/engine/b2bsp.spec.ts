@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseDzn, parseDznData } from './dzn';
 import { scheduleDznCommand } from './dzn-command';
 import { solve } from './index';
+import { runSolver } from './solver';
 import { checkHardRules } from './validate';
 import type { SolveOptions } from './types';
 
@@ -103,6 +104,18 @@ d('b2bsp benchmark', () => {
     expect(r.unplaced).toEqual([]);
     expect(r.figures.breaks).toBe(opt);
     expect(r.figures.breakSpread).toBeLessThanOrEqual(2);
+  });
+
+  // The portfolio's stop signal: the search that proves its schedule unbeatable
+  // raises it, and a search that sees it ends its annealing.
+  it('forumt-14: a proved optimum raises the stop flag; a raised flag ends annealing at once', () => {
+    const input = parseDzn(read('forumt-14'));
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    runSolver(input, { ...QUICK, exactPhase: true, stopFlag: flag });
+    expect(Atomics.load(flag, 0)).toBe(1);
+    const t = Date.now();
+    runSolver(input, { seed: 1, timeBudgetMs: 60000, effort: 5, stopFlag: flag }); // about 10M iterations otherwise
+    expect(Date.now() - t).toBeLessThan(5000);
   });
 
   it('counting breaks per session (morning / afternoon apart) beats published optima: the paper counts over the whole day', () => {

@@ -42,6 +42,12 @@ export interface ExactBreaksResult {
   breaks: number;
   /** true when no schedule of these meetings has fewer breaks (under the per-person cap). */
   optimal: boolean;
+  /**
+   * true when, moreover, no fair schedule (break spread <= maxSpread) has fewer
+   * breaks: someone has a single meeting, so has no break in any schedule, so in a
+   * fair one nobody has more than maxSpread and the per-person cap never binds.
+   */
+  optimalAmongFair: boolean;
 }
 
 /** Breaks of every person under slotOf (a gap between meetings of one session). */
@@ -218,7 +224,8 @@ export function exactBreaks(
     }
     sat.addClause([atLeast[total - 1] ^ 1]);
   }
-  return best || optimal ? { slotOf: best ?? Int32Array.from(slotOf), breaks: bestBreaks, optimal } : null;
+  const optimalAmongFair = optimal && ofPerson.some((l) => l.length === 1);
+  return best || optimal ? { slotOf: best ?? Int32Array.from(slotOf), breaks: bestBreaks, optimal, optimalAmongFair } : null;
 }
 
 /**

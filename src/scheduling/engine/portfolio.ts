@@ -130,6 +130,7 @@ export function runPortfolio(
   const budget = options.timeBudgetMs ?? 2000;
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (k !== 'onProgress' && k !== 'threads' && typeof v !== 'function') plain[k] = v;
+  plain.stopFlag = new Int32Array(new SharedArrayBuffer(4)); // shared by all searches
   const code = workerCode();
   const workers: { worker: Worker; port: MessagePort; flag: Int32Array }[] = [];
   for (let k = 1; k < threads && code; k++) {
@@ -149,7 +150,7 @@ export function runPortfolio(
       // no thread available: fewer searches
     }
   }
-  const outs: (SolverOutput | null)[] = [runSolver(input, { ...options, seed, startedAt })];
+  const outs: (SolverOutput | null)[] = [runSolver(input, { ...options, seed, startedAt, stopFlag: plain.stopFlag as Int32Array })];
   const giveUpAt = startedAt + budget + GRACE_MS;
   // nothing can beat the caller's result (and ties go to seed order): no need to wait
   const done = unbeatable(outs[0]!);

@@ -304,6 +304,11 @@ export interface InternalOptions extends SolveOptions {
   startedAt?: number;
   /** Shorter annealing, then the exact SAT break phase (breaks-sat.ts) for the rest of the time. */
   exactPhase?: boolean;
+  /**
+   * Shared by the searches of a portfolio: a search whose schedule provably cannot
+   * be beaten sets it, and the others then end their annealing early.
+   */
+  stopFlag?: Int32Array;
 }
 
 export function runSolver(input: SchedulingInput, options: InternalOptions = {}): SolverOutput {
@@ -470,16 +475,20 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   // exact SAT phase from that schedule for the rest of the budget.
   const exact = options.exactPhase === true && !hasPrev && M <= EXACT_MAX_MEETINGS;
   const annealDeadline = exact ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
-  let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget);
+  let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget, options.stopFlag);
   dbg(`anneal breaks ${breaks}`);
-  if (exact && breaks > 0) {
+  let proved = breaks === 0;
+  if (exact && breaks > 0 && !(options.stopFlag && Atomics.load(options.stopFlag, 0) !== 0)) {
     const res = exactBreaks(model, st.slotOf, d, deadline, M_FLOOR(EXACT_CONFLICTS * effort));
     dbg(`exact: ${res ? `${res.breaks}${res.optimal ? ' (optimal)' : ''}` : 'nothing better'}`);
     if (res && res.breaks < breaks) {
       st.load(res.slotOf);
       breaks = res.breaks;
     }
+    proved = res?.optimalAmongFair === true;
   }
+  // every meeting placed and no fair schedule with fewer breaks: the other searches cannot beat this one
+  if (proved && !hasPrev && options.stopFlag && st.slotOf.every((s) => s !== NONE)) Atomics.store(options.stopFlag, 0, 1);
   progress(90, breaks);
 
   // final insertion attempt (cannot hurt objective 1)
@@ -992,6 +1001,7 @@ function anneal(
   deadline: number,
   effort: number,
   moveBudget = 0,
+  stop?: Int32Array,
 ): number {
   const { S, P, M, ma, mb, mr, allowed, allowedMask, cap, fixedSlot, sessionOf, prevSlot } = model;
   const FAIR_W = 3;
@@ -1201,7 +1211,7 @@ function anneal(
     if (it % coolEvery === 0) {
       // geometric cooling over the iteration budget, or over the remaining time if that is shorter
       const now = Date.now();
-      if (now > deadline) break;
+      if (now > deadline || (stop && Atomics.load(stop, 0) !== 0)) break;
       // the clock only takes over when it is clearly the binding limit, so that
       // runs with enough time stay deterministic
       const itFrac = it / iters;
