@@ -1026,20 +1026,7 @@ function anneal(
   }
   const nSess = sessMasks.length;
   const pCost = (p: number): number => {
-    if (useMask) {
-      const all = pMask[p];
-      let b = 0;
-      let idle = 0;
-      for (let k = 0; k < nSess && all !== 0; k++) {
-        const mk = all & sessMasks[k];
-        if (mk === 0) continue;
-        const n = popcount(mk);
-        b += popcount(mk & ~(mk << 1)) - 1;
-        idle += 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - n;
-      }
-      lastIdle = idle;
-      return b;
-    }
+    if (useMask) return maskCost(pMask[p]);
     let b = 0;
     let idle = 0;
     let last = -1;
@@ -1052,6 +1039,20 @@ function anneal(
         }
         last = s;
       }
+    }
+    lastIdle = idle;
+    return b;
+  };
+  /** Breaks (returned) and idle slots (in lastIdle) of a person whose occupied slots are the bits of all. */
+  const maskCost = (all: number): number => {
+    let b = 0;
+    let idle = 0;
+    for (let k = 0; k < nSess && all !== 0; k++) {
+      const mk = all & sessMasks[k];
+      if (mk === 0) continue;
+      const n = popcount(mk);
+      b += popcount(mk & ~(mk << 1)) - 1;
+      idle += 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - n;
     }
     lastIdle = idle;
     return b;
@@ -1127,6 +1128,8 @@ function anneal(
   const parts = new Int32Array(M_MIN(P, 2 * BUF));
   const oldB = new Int32Array(parts.length);
   const oldI = new Int32Array(parts.length);
+  const newMask = new Int32Array(parts.length);
+  const partIdx = new Int32Array(P);
   let nParts = 0;
   const applyMove = (to: Int32Array) => {
     for (let k = 0; k < nMv; k++) {
@@ -1317,6 +1320,7 @@ function anneal(
         const p = q === 0 ? ma[x] : mb[x];
         if (pmark[p] === pst) continue;
         pmark[p] = pst;
+        partIdx[p] = nParts;
         parts[nParts] = p;
         oldB[nParts] = brk[p];
         oldI[nParts++] = idleOf[p];
@@ -1324,13 +1328,26 @@ function anneal(
       if (hasPrev && prevSlot[x] !== NONE) movedDelta += (mvTo[k] !== prevSlot[x] ? 1 : 0) - (mvFrom[k] !== prevSlot[x] ? 1 : 0);
     }
     if (hasPrev && movedDelta > 0 && moved + movedDelta > moveBudget) continue;
-    applyMove(mvTo);
+    if (useMask) {
+      // evaluate on the people's new bit masks; the state only changes if the move is accepted
+      for (let k = 0; k < nParts; k++) newMask[k] = pMask[parts[k]];
+      for (let k = 0; k < nMv; k++) {
+        const bit = ~(1 << mvFrom[k]);
+        newMask[partIdx[ma[mvX[k]]]] &= bit;
+        newMask[partIdx[mb[mvX[k]]]] &= bit;
+      }
+      for (let k = 0; k < nMv; k++) {
+        const bit = 1 << mvTo[k];
+        newMask[partIdx[ma[mvX[k]]]] |= bit;
+        newMask[partIdx[mb[mvX[k]]]] |= bit;
+      }
+    } else applyMove(mvTo);
     let dTotal = 0;
     let dEx = 0;
     let dIdle = 0;
     for (let k = 0; k < nParts; k++) {
       const p = parts[k];
-      const nb = pCost(p);
+      const nb = useMask ? maskCost(newMask[k]) : pCost(p);
       idleOf[p] = lastIdle;
       dIdle += lastIdle - oldI[k];
       dTotal += nb - oldB[k];
@@ -1342,13 +1359,14 @@ function anneal(
     if (deltaA <= 0 || rnd() < M_EXP(-deltaA / T)) {
       if (cost + delta > bestCost && !bestSaved) {
         // leaving an unsaved best state: snapshot it first
-        applyMove(mvFrom);
+        if (!useMask) applyMove(mvFrom);
         bestBuf.set(st.slotOf);
         bestSlots = bestBuf;
         bestSaved = true;
         nSnap++;
-        applyMove(mvTo);
+        if (!useMask) applyMove(mvTo);
       }
+      if (useMask) applyMove(mvTo);
       cost += delta;
       total += dTotal;
       moved += movedDelta;
@@ -1359,7 +1377,7 @@ function anneal(
         bestSaved = false;
       }
     } else {
-      applyMove(mvFrom);
+      if (!useMask) applyMove(mvFrom);
       for (let k = 0; k < nParts; k++) {
         if (brk[parts[k]] !== oldB[k]) setBrk(parts[k], oldB[k]);
         idleOf[parts[k]] = oldI[k];
