@@ -75,6 +75,7 @@ export function exactBreaks(
   maxSpread: number,
   deadline: number,
   maxConflicts: number,
+  stop?: Int32Array,
 ): ExactBreaksResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
@@ -209,7 +210,7 @@ export function exactBreaks(
   let bestBreaks = current;
   let optimal = false;
   while (Date.now() < deadline) {
-    const r = sat.solve(maxConflicts - sat.conflicts, deadline);
+    const r = sat.solve(maxConflicts - sat.conflicts, deadline, stop);
     if (r === SatResult.Unsat) optimal = true;
     if (r !== SatResult.Sat) break;
     const next = Int32Array.from(slotOf);

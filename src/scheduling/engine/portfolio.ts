@@ -23,6 +23,8 @@ export const PORTFOLIO_MAX_MEETINGS = 20000;
 const MAX_THREADS = 8;
 /** Time a worker may still take after the caller's budget before it is given up. */
 const GRACE_MS = 1000;
+/** Time a worker has to wind up (annealing, SAT) once told to stop. */
+const STOP_GRACE_MS = 200;
 
 export function defaultThreads(): number {
   const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -47,29 +49,20 @@ export function seedFor(seed: number, k: number): number {
 }
 
 /**
- * Code of a worker: one search with its own seed; posts the output on the given
- * port, then raises the shared flag. The solver is required from the compiled
- * solver.js next to this file. When the engine runs as TypeScript (ts-node,
- * jest), the first worker transpiles solver.ts and the modules it imports itself (in parallel with the
- * caller's search, which is never held up by it) and posts the JavaScript back,
- * so that later workers start at once.
+ * Code of a worker thread. Workers are kept between solves (a fresh thread
+ * runs cold code for its first half second: measured, a third of the caller's
+ * iterations per second). Each job is one search with its own seed: the output
+ * goes to the job's port, then the job's flag is raised. The solver is required
+ * from the compiled solver.js next to this file or, when the engine runs as
+ * TypeScript (ts-node, jest), loaded from JavaScript transpiled once by the
+ * calling thread.
  */
 const WORKER_MAIN = `
-const { workerData } = require('worker_threads');
-const d = workerData;
+const { workerData, parentPort } = require('worker_threads');
+const js = workerData.solverJs;
+let solver;
+let loadError = 'solver not loaded';
 try {
-  let solver;
-  let js = d.solverJs;
-  if (!js && d.sourceDir) {
-    const ts = require(d.typescriptPath);
-    js = {};
-    for (const name of d.modules) {
-      js[name] = ts.transpileModule(require('fs').readFileSync(d.sourceDir + '/' + name + '.ts', 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
-      }).outputText;
-    }
-    d.port.postMessage({ solverJs: js });
-  }
   if (js) {
     // a tiny module loader: './name' from the transpiled sources, anything else from node
     const loaded = {};
@@ -81,30 +74,78 @@ try {
     };
     const req = (id) => (id.startsWith('./') && js[id.slice(2)] !== undefined ? load(id.slice(2)) : require(id));
     solver = load('solver');
-  } else solver = require(d.solverPath);
-  d.port.postMessage({ out: solver.runSolver(d.input, d.options) });
+  } else solver = require(workerData.solverPath);
 } catch (e) {
-  d.port.postMessage({ error: String(e) });
-} finally {
-  Atomics.store(d.flag, 0, 1);
-  Atomics.notify(d.flag, 0);
+  loadError = String(e); // every job then fails at once, rather than the caller waiting for it
 }
+parentPort.on('message', (job) => {
+  try {
+    if (!solver) throw new Error(loadError);
+    job.port.postMessage({ out: solver.runSolver(job.input, job.options) });
+  } catch (e) {
+    job.port.postMessage({ error: String(e) });
+  } finally {
+    job.port.close();
+    Atomics.store(job.flag, 0, 1);
+    Atomics.notify(job.flag, 0);
+  }
+});
 `;
 
 /** The solver's own modules (it imports the SAT phase); the rest of its imports are types only. */
 const SOLVER_MODULES = ['solver', 'breaks-sat', 'sat'];
 
-type Transpiled = Record<string, string>;
-type WorkerCode = { solverJs?: Transpiled; sourceDir?: string; modules?: string[]; typescriptPath?: string; solverPath?: string };
+interface PooledWorker {
+  worker: Worker;
+  /** flag of its current job (raised when done), null when it never had one */
+  flag: Int32Array | null;
+  exited: boolean;
+}
+const pool: PooledWorker[] = [];
+
+/** An idle thread of the pool, or a new one; null if none can be started. */
+function idleWorker(code: WorkerCode): PooledWorker | null {
+  for (const w of pool) if (!w.exited && (w.flag === null || Atomics.load(w.flag, 0) !== 0)) {
+    w.flag = null;
+    return w;
+  }
+  if (pool.length >= MAX_THREADS) retire(pool[0]);
+  try {
+    const w: PooledWorker = { worker: new Worker(WORKER_MAIN, { eval: true, workerData: code }), flag: null, exited: false };
+    w.worker.unref(); // an idle pool never keeps the process alive
+    w.worker.on('error', () => undefined); // reported through the missing answer
+    w.worker.on('exit', () => retire(w));
+    pool.push(w);
+    return w;
+  } catch {
+    return null;
+  }
+}
+
+function retire(w: PooledWorker): void {
+  w.exited = true;
+  const i = pool.indexOf(w);
+  if (i >= 0) pool.splice(i, 1);
+  void w.worker.terminate().catch(() => undefined);
+}
+
+type WorkerCode = { solverJs?: Record<string, string>; solverPath?: string };
 let cachedCode: WorkerCode | null | undefined;
-let transpiled: Transpiled | undefined;
 
 function workerCode(): WorkerCode | null {
-  if (transpiled !== undefined) return { solverJs: transpiled };
   if (cachedCode !== undefined) return cachedCode;
   try {
     if (path.extname(__filename) === '.ts') {
-      cachedCode = { sourceDir: __dirname, modules: SOLVER_MODULES, typescriptPath: require.resolve('typescript') };
+      // Once per process, here rather than in the first worker: a worker that is
+      // ended early (the caller's result was unbeatable) would lose the work, and
+      // the next one would start late (measured: up to 0.3 s past the deadline).
+      const ts = require('typescript') as typeof import('typescript');
+      const solverJs: Record<string, string> = {};
+      for (const name of SOLVER_MODULES) {
+        const source = fs.readFileSync(path.join(__dirname, `${name}.ts`), 'utf8');
+        solverJs[name] = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+      }
+      cachedCode = { solverJs };
     } else {
       const solverPath = path.join(__dirname, 'solver.js');
       cachedCode = fs.existsSync(solverPath) ? { solverPath } : null;
@@ -132,48 +173,41 @@ export function runPortfolio(
   for (const [k, v] of Object.entries(options)) if (k !== 'onProgress' && k !== 'threads' && typeof v !== 'function') plain[k] = v;
   plain.stopFlag = new Int32Array(new SharedArrayBuffer(4)); // shared by all searches
   const code = workerCode();
-  const workers: { worker: Worker; port: MessagePort; flag: Int32Array }[] = [];
+  const jobs: { w: PooledWorker; port: MessagePort; flag: Int32Array }[] = [];
   for (let k = 1; k < threads && code; k++) {
-    try {
-      const flag = new Int32Array(new SharedArrayBuffer(4));
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(WORKER_MAIN, {
-        eval: true,
-        // every second search ends with the exact phase: the two methods win on different events
-        workerData: { ...code, input, options: { ...plain, seed: seedFor(seed, k), startedAt, exactPhase: k % 2 === 1 }, port: port2, flag },
-        transferList: [port2],
-      });
-      worker.unref();
-      worker.on('error', () => undefined); // reported through the missing answer
-      workers.push({ worker, port: port1, flag });
-    } catch {
-      // no thread available: fewer searches
-    }
+    const w = idleWorker(code);
+    if (!w) break; // no thread available: fewer searches
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    // every second search ends with the exact phase: the two methods win on different events
+    const job = { input, options: { ...plain, seed: seedFor(seed, k), startedAt, exactPhase: k % 2 === 1 }, port: port2, flag };
+    w.worker.postMessage(job, [port2]);
+    w.flag = flag;
+    jobs.push({ w, port: port1, flag });
   }
-  const outs: (SolverOutput | null)[] = [runSolver(input, { ...options, seed, startedAt, stopFlag: plain.stopFlag as Int32Array })];
-  const giveUpAt = startedAt + budget + GRACE_MS;
-  // nothing can beat the caller's result (and ties go to seed order): no need to wait
+  const stopFlag = plain.stopFlag as Int32Array;
+  const outs: (SolverOutput | null)[] = [runSolver(input, { ...options, seed, startedAt, stopFlag })];
+  // nothing can beat the caller's result (and ties go to seed order): the others stop and are not waited for
   const done = unbeatable(outs[0]!);
-  for (const w of workers) {
+  if (done) Atomics.store(stopFlag, 0, 1);
+  const giveUpAt = done ? Date.now() + STOP_GRACE_MS : startedAt + budget + GRACE_MS;
+  for (const { w, port, flag } of jobs) {
     for (;;) {
-      if (done) break;
-      if (Atomics.load(w.flag, 0) !== 0) break;
+      if (Atomics.load(flag, 0) !== 0) break;
       const left = giveUpAt - Date.now();
       if (left <= 0) break;
-      Atomics.wait(w.flag, 0, 0, left);
+      Atomics.wait(flag, 0, 0, left);
     }
+    const finished = Atomics.load(flag, 0) !== 0;
     let out: SolverOutput | null = null;
-    const finished = Atomics.load(w.flag, 0) !== 0;
     for (;;) {
-      // (the transpiled solver may be there even when the search is not finished or not needed)
-      const msg = receiveMessageOnPort(w.port) as { message?: { out?: SolverOutput; solverJs?: Transpiled } } | undefined;
+      const msg = receiveMessageOnPort(port) as { message?: { out?: SolverOutput } } | undefined;
       if (!msg) break;
-      if (msg.message?.solverJs) transpiled = msg.message.solverJs;
       if (msg.message?.out && finished && !done) out = msg.message.out;
     }
     outs.push(out);
-    w.port.close();
-    void w.worker.terminate().catch(() => undefined);
+    port.close();
+    if (!finished) retire(w); // still busy past its time: a new thread next time
   }
   return outs;
 }

@@ -437,9 +437,10 @@ export class Sat {
 
   /**
    * Searches until a model is found (Sat; read it with modelValue), the problem
-   * is proved unsatisfiable (Unsat) or a limit is hit (Unknown).
+   * is proved unsatisfiable (Unsat) or a limit is hit (Unknown: the conflicts,
+   * the deadline, or `stop` raised by another thread).
    */
-  solve(maxConflicts: number, deadline = Infinity): SatResult {
+  solve(maxConflicts: number, deadline = Infinity, stop?: Int32Array): SatResult {
     if (this.unsatAtRoot) return SatResult.Unsat;
     this.backtrack(0);
     if (this.cardsDirty) this.flattenCards();
@@ -479,7 +480,7 @@ export class Sat {
             this.assign(learnt[0], id, null);
           }
           this.varInc /= 0.95;
-          if ((this.conflicts & 31) === 0 && Date.now() > deadline) return SatResult.Unknown;
+          if ((this.conflicts & 31) === 0 && (Date.now() > deadline || (stop && Atomics.load(stop, 0) !== 0))) return SatResult.Unknown;
           if (this.conflicts - start >= maxConflicts) return SatResult.Unknown;
           if (this.nLearnt > this.maxLearnt) {
             this.reduceDb();

@@ -479,7 +479,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   dbg(`anneal breaks ${breaks}`);
   let proved = breaks === 0;
   if (exact && breaks > 0 && !(options.stopFlag && Atomics.load(options.stopFlag, 0) !== 0)) {
-    const res = exactBreaks(model, st.slotOf, d, deadline, M_FLOOR(EXACT_CONFLICTS * effort));
+    const res = exactBreaks(model, st.slotOf, d, deadline, M_FLOOR(EXACT_CONFLICTS * effort), options.stopFlag);
     dbg(`exact: ${res ? `${res.breaks}${res.optimal ? ' (optimal)' : ''}` : 'nothing better'}`);
     if (res && res.breaks < breaks) {
       st.load(res.slotOf);
