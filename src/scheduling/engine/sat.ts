@@ -53,6 +53,8 @@ export class Sat {
   private phase = new Uint8Array(0); // 1 = last value true
   private target = new Uint8Array(0); // 1 true, 2 false, 0 none: the longest conflict-free trail since the restart
   private targetLen = 0;
+  private levelSeen = new Int32Array(0);
+  private lbdStamp = 0;
   private heap: number[] = [];
   private heapPos = new Int32Array(0);
   private seen = new Uint8Array(0);
@@ -90,6 +92,7 @@ export class Sat {
     this.activity = grow(this.activity, n);
     this.phase = grow(this.phase, n);
     this.target = grow(this.target, n);
+    this.levelSeen = grow(this.levelSeen, n + 1); // levels run 0..nVars
     this.seen = grow(this.seen, n);
     this.heapPos = grow(this.heapPos, n);
   }
@@ -351,7 +354,7 @@ export class Sat {
       pathC--;
       if (pathC <= 0) break;
       this.antecedent(p >> 1, tmp);
-      lits = tmp.slice();
+      lits = tmp; // read before tmp is refilled: no copy needed
     }
     learnt[0] = p ^ 1;
     // local minimisation: drop literals implied by others in the clause
@@ -383,9 +386,17 @@ export class Sat {
       }
     }
     if (learnt.length > 1) [learnt[1], learnt[maxI]] = [learnt[maxI], learnt[1]];
-    const levels = new Set<number>();
-    for (const l of learnt) levels.add(this.level[l >> 1]);
-    return { learnt, backLevel, lbd: levels.size };
+    // LBD: distinct decision levels, counted with a stamp per level (no allocation)
+    const stamp = ++this.lbdStamp;
+    let lbd = 0;
+    for (const l of learnt) {
+      const lv = this.level[l >> 1];
+      if (this.levelSeen[lv] !== stamp) {
+        this.levelSeen[lv] = stamp;
+        lbd++;
+      }
+    }
+    return { learnt, backLevel, lbd };
   }
 
   private backtrack(lvl: number): void {
