@@ -99,19 +99,16 @@ interface PooledWorker {
   worker: Worker;
   /** flag of its current job (raised when done), null when it never had one */
   flag: Int32Array | null;
-  exited: boolean;
 }
 const pool: PooledWorker[] = [];
 
 /** An idle thread of the pool, or a new one; null if none can be started. */
 function idleWorker(code: WorkerCode): PooledWorker | null {
-  for (const w of pool) if (!w.exited && (w.flag === null || Atomics.load(w.flag, 0) !== 0)) {
-    w.flag = null;
-    return w;
-  }
+  // (a retired thread has left the pool)
+  for (const w of pool) if (w.flag === null || Atomics.load(w.flag, 0) !== 0) return w;
   if (pool.length >= MAX_THREADS) retire(pool[0]);
   try {
-    const w: PooledWorker = { worker: new Worker(WORKER_MAIN, { eval: true, workerData: code }), flag: null, exited: false };
+    const w: PooledWorker = { worker: new Worker(WORKER_MAIN, { eval: true, workerData: code }), flag: null };
     w.worker.unref(); // an idle pool never keeps the process alive
     w.worker.on('error', () => undefined); // reported through the missing answer
     w.worker.on('exit', () => retire(w));
@@ -123,7 +120,6 @@ function idleWorker(code: WorkerCode): PooledWorker | null {
 }
 
 function retire(w: PooledWorker): void {
-  w.exited = true;
   const i = pool.indexOf(w);
   if (i >= 0) pool.splice(i, 1);
   void w.worker.terminate().catch(() => undefined);
@@ -171,7 +167,7 @@ export function runPortfolio(
   const budget = options.timeBudgetMs ?? 2000;
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (k !== 'onProgress' && k !== 'threads' && typeof v !== 'function') plain[k] = v;
-  plain.stopFlag = new Int32Array(new SharedArrayBuffer(4)); // shared by all searches
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4)); // shared by all searches
   const code = workerCode();
   const jobs: { w: PooledWorker; port: MessagePort; flag: Int32Array }[] = [];
   for (let k = 1; k < threads && code; k++) {
@@ -180,12 +176,11 @@ export function runPortfolio(
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
     // every second search ends with the exact phase: the two methods win on different events
-    const job = { input, options: { ...plain, seed: seedFor(seed, k), startedAt, exactPhase: k % 2 === 1 }, port: port2, flag };
+    const job = { input, options: { ...plain, stopFlag, seed: seedFor(seed, k), startedAt, exactPhase: k % 2 === 1 }, port: port2, flag };
     w.worker.postMessage(job, [port2]);
     w.flag = flag;
     jobs.push({ w, port: port1, flag });
   }
-  const stopFlag = plain.stopFlag as Int32Array;
   const outs: (SolverOutput | null)[] = [runSolver(input, { ...options, seed, startedAt, stopFlag })];
   // nothing can beat the caller's result (and ties go to seed order): the others stop and are not waited for
   const done = unbeatable(outs[0]!);

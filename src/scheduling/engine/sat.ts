@@ -6,8 +6,9 @@
  * Literals: variable v (0-based) is 2v (true) and 2v+1 (false); lit ^ 1 negates.
  * Techniques: two watched literals (binary clauses on their own lists), 1-UIP
  * learning with local minimisation, VSIDS, phase saving (the phases can be
- * seeded with a known solution, so the search starts next to it), Luby
- * restarts, learnt-clause reduction by LBD. An at-most-k constraint counts its
+ * seeded with a known solution, so the search starts next to it) and target
+ * phases (decisions follow the longest conflict-free trail so far), Luby
+ * restarts, learnt-clause reduction by LBD, clauses in one flat arena. An at-most-k constraint counts its
  * true literals and, once k are true, sets the rest false; the reason is the k
  * true literals (explained lazily, so no auxiliary variables are needed).
  */
@@ -19,16 +20,16 @@ export enum SatResult {
 }
 
 const REASON_NONE = -1;
-// reason codes: >= 0 clause index; <= -2 binary (-2 - otherLiteral); card reasons are in cardReason[]
+// reason codes: >= 0 clause offset in the arena; <= -2 binary (-2 - otherLiteral); card reasons are in cardReason[]
 const binReason = (lit: number) => -2 - lit;
 
 export class Sat {
   private nVars = 0;
   // Long clauses live in one arena: at offset cr, mem[cr] = size, mem[cr + 1] =
-  // lbd * 4 + 2 * deleted + learnt, then the literals. A clause is known by cr.
+  // lbd * 2 + deleted, then the literals. A clause is known by cr.
   private mem = new Int32Array(1 << 16);
   private memLen = 0;
-  private nClauses = 0;
+  /** offsets of the learnt clauses not deleted */
   private learnts: number[] = [];
   private watches: number[][] = [];
   private bins: number[][] = [];
@@ -51,7 +52,7 @@ export class Sat {
   private activity = new Float64Array(0);
   private varInc = 1;
   private phase = new Uint8Array(0); // 1 = last value true
-  private target = new Uint8Array(0); // 1 true, 2 false, 0 none: the longest conflict-free trail since the restart
+  private target = new Uint8Array(0); // 1 true, 2 false, 0 none: the longest conflict-free trail so far
   private targetLen = 0;
   private levelSeen = new Int32Array(0);
   private lbdStamp = 0;
@@ -60,7 +61,6 @@ export class Sat {
   private seen = new Uint8Array(0);
   private unsatAtRoot = false;
   conflicts = 0;
-  private nLearnt = 0;
   private maxLearnt = 4000;
 
   newVar(): number {
@@ -172,10 +172,9 @@ export class Sat {
     }
     const cr = this.memLen;
     this.mem[cr] = n;
-    this.mem[cr + 1] = 4 * lbd + (learnt ? 1 : 0);
+    this.mem[cr + 1] = 2 * lbd;
     for (let i = 0; i < n; i++) this.mem[cr + 2 + i] = c[i];
     this.memLen += n + 2;
-    this.nClauses++;
     if (learnt) this.learnts.push(cr);
     this.watches[c[0] ^ 1].push(cr, c[1]);
     this.watches[c[1] ^ 1].push(cr, c[0]);
@@ -250,7 +249,7 @@ export class Sat {
           ws[j++] = blocker;
           continue;
         }
-        if (mem[id + 1] & 2) continue; // deleted: dropped from this list
+        if (mem[id + 1] & 1) continue; // deleted: dropped from this list
         const c0 = id + 2; // literals at mem[c0 ..], the watched two first
         if (mem[c0] === falseLit) {
           mem[c0] = mem[c0 + 1];
@@ -287,18 +286,14 @@ export class Sat {
       if (j < ws.length) ws.length = j;
       if (conflict) return conflict;
       // at-most-k constraints containing p
-      let cardConflict: number[] | null = null;
-      for (let ci = cFrom; ci < cTo && !cardConflict; ci++) {
+      for (let ci = cFrom; ci < cTo; ci++) {
         const id = cs[ci];
         const k = this.cardK[id];
-        if (this.cardCount[id] < k) continue;
+        if (cardCount[id] < k) continue;
         const lits = this.cardLits[id];
         const trueLits: number[] = [];
         for (let t = 0; t < lits.length && trueLits.length <= k; t++) if (value[lits[t]] === 1) trueLits.push(lits[t]);
-        if (trueLits.length > k) {
-          cardConflict = trueLits.map((l) => l ^ 1);
-          break;
-        }
+        if (trueLits.length > k) return trueLits.map((l) => l ^ 1);
         let reason: Int32Array | null = null;
         for (let t = 0; t < lits.length; t++) {
           if (value[lits[t]] !== 0) continue;
@@ -306,7 +301,6 @@ export class Sat {
           this.assign(lits[t] ^ 1, REASON_NONE, reason);
         }
       }
-      if (cardConflict) return cardConflict;
     }
     return null;
   }
@@ -432,18 +426,14 @@ export class Sat {
     for (const cr of this.learnts) {
       const v = mem[cr + 2] >> 1;
       const locked = this.value[mem[cr + 2]] === 1 && this.reason[v] === cr;
-      if (locked || mem[cr + 1] >> 2 <= 2) keep.push(cr);
+      if (locked || mem[cr + 1] >> 1 <= 2) keep.push(cr);
       else cand.push(cr);
     }
-    cand.sort((a, b) => (mem[b + 1] >> 2) - (mem[a + 1] >> 2) || mem[b] - mem[a]);
+    // the worse half (higher LBD, then longer) goes
+    cand.sort((a, b) => (mem[b + 1] >> 1) - (mem[a + 1] >> 1) || mem[b] - mem[a]);
     const half = cand.length >> 1;
-    for (let i = 0; i < cand.length; i++) {
-      if (i < half) {
-        mem[cand[i] + 1] |= 2;
-        this.nLearnt--;
-      } else keep.push(cand[i]);
-    }
-    this.learnts = keep;
+    for (const cr of cand.slice(0, half)) mem[cr + 1] |= 1;
+    this.learnts = keep.concat(cand.slice(half));
   }
 
   /**
@@ -486,14 +476,12 @@ export class Sat {
             this.bins[learnt[1] ^ 1].push(learnt[0]);
             this.assign(learnt[0], binReason(learnt[1]), null);
           } else {
-            const id = this.attach(learnt, true, lbd);
-            this.nLearnt++;
-            this.assign(learnt[0], id, null);
+            this.assign(learnt[0], this.attach(learnt, true, lbd), null);
           }
           this.varInc /= 0.95;
           if ((this.conflicts & 31) === 0 && (Date.now() > deadline || (stop && Atomics.load(stop, 0) !== 0))) return SatResult.Unknown;
           if (this.conflicts - start >= maxConflicts) return SatResult.Unknown;
-          if (this.nLearnt > this.maxLearnt) {
+          if (this.learnts.length > this.maxLearnt) {
             this.reduceDb();
             this.maxLearnt += 500;
           }
