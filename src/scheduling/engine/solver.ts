@@ -1094,9 +1094,11 @@ function anneal(
   if (hasPrev) for (let i = 0; i < M; i++) if (prevSlot[i] !== NONE && st.slotOf[i] !== NONE && st.slotOf[i] !== prevSlot[i]) moved++;
   let cost = total + FAIR_W * excess + MOVE_W * moved;
   let bestCost = cost;
-  let bestSlots: Int32Array | null = null;
-  let bestSaved = true; // current == best, no snapshot needed until we leave it
-  const bestBuf = new Int32Array(M); // the one snapshot buffer (no allocation in the loop)
+  // the one snapshot buffer (no allocation in the loop); it starts as the input, so an
+  // anneal that never beats its input cannot return something worse
+  const bestBuf = Int32Array.from(st.slotOf);
+  let bestSlots: Int32Array | null = bestBuf;
+  let bestSaved = true; // the current state is the best and a copy of it exists
   let nSnap = 0;
   // iteration budget (deterministic); large events get fewer iterations per meeting.
   // Small events (<= 400 movable meetings, e.g. the b2bsp set) get 8,000 per meeting
