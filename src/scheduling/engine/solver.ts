@@ -1097,8 +1097,7 @@ function anneal(
   // the one snapshot buffer (no allocation in the loop); it starts as the input, so an
   // anneal that never beats its input cannot return something worse
   const bestBuf = Int32Array.from(st.slotOf);
-  let bestSlots: Int32Array | null = bestBuf;
-  let bestSaved = true; // the current state is the best and a copy of it exists
+  let bestSlots: Int32Array | null = bestBuf; // null => the current state is the best and has no copy
   let nSnap = 0;
   // iteration budget (deterministic); large events get fewer iterations per meeting.
   // Small events (<= 400 movable meetings, e.g. the b2bsp set) get 8,000 per meeting
@@ -1359,12 +1358,11 @@ function anneal(
     const delta = dTotal + FAIR_W * dEx + MOVE_W * movedDelta;
     const deltaA = delta + IDLE_W * dIdle;
     if (deltaA <= 0 || rnd() < M_EXP(-deltaA / T)) {
-      if (cost + delta > bestCost && !bestSaved) {
+      if (cost + delta > bestCost && bestSlots === null) {
         // leaving an unsaved best state: snapshot it first
         if (!useMask) applyMove(mvFrom);
         bestBuf.set(st.slotOf);
         bestSlots = bestBuf;
-        bestSaved = true;
         nSnap++;
         if (!useMask) applyMove(mvTo);
       }
@@ -1376,7 +1374,6 @@ function anneal(
       if (cost < bestCost) {
         bestCost = cost;
         bestSlots = null;
-        bestSaved = false;
       }
     } else {
       if (!useMask) applyMove(mvFrom);
