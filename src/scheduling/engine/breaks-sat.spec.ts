@@ -157,6 +157,20 @@ describe('exactBreaks', () => {
     expect(improved).toBeGreaterThan(20);
   });
 
+  // The first passes only move meetings near their people's current slots; the last
+  // one is unrestricted, so a better schedule far away is still found and proved.
+  it('finds the better schedule outside the windows of the first passes', () => {
+    const S = 10;
+    const m: BreakModel = {
+      S, P: 3, R: 3, M: 2, sessionOf: new Int32Array(S), cap: new Int32Array(S).fill(1),
+      ma: Int32Array.from([0, 0]), mb: Int32Array.from([1, 2]), mr: Int32Array.from([-1, -1]),
+      allowed: [Int32Array.from([0, 7]), Int32Array.from([2, 8])], fixedSlot: Int32Array.from([-1, -1]),
+    };
+    const res = exactBreaks(m, Int32Array.from([0, 2]), 99, Infinity, 1e6);
+    expect(res).toMatchObject({ breaks: 0, optimal: true });
+    expect(Array.from(res!.slotOf)).toEqual([7, 8]);
+  });
+
   it('keeps every person within the break cap', () => {
     const rnd = mulberry32(9);
     for (let round = 0; round < 100; round++) {
