@@ -63,9 +63,8 @@ const EXACT_MAX_MEETINGS = 3000;
 const EXACT_CONFLICTS = 200000;
 /**
  * Share of the improvement time for annealing when the exact phase follows: the
- * SAT search needs a good schedule to start from (b2bsp, 20 seeds, both portfolio
- * searches exact: 63 of 160 runs on the 8 varying instances at the optimum with
- * 0.7, 53 with 0.5; 52 vs 49 with 0.7 vs 0.4 when only the worker was exact).
+ * SAT search needs a good schedule to start from (b2bsp, 20 seeds, 8 varying
+ * instances: 52 of 160 runs at the optimum with 0.7, 49 with 0.4).
  */
 const ANNEAL_SHARE = 0.7;
 
