@@ -254,8 +254,7 @@ function searchWithin(
     // one session): one variable per possible first slot, decided before the meetings
     // (measured on b2bsp over 80 seeds: ticf-14crafa optimal in 65 runs instead of 51,
     // forum-14 in 18 instead of 9)
-    let first = 0;
-    while (!busyNow[p * S + first]) first++;
+    const first = firstAt[p];
     let oneSession = true;
     for (let s = 0; s < S; s++) if (uVar[p * S + s] !== NONE && sessionOf[s] !== sessionOf[first]) oneSession = false;
     if (n >= 2 && oneSession) {
