@@ -995,6 +995,16 @@ function popcount(v: number): number {
   return (M_IMUL((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
+/**
+ * The annealer also weighs idle slots inside gaps (IDLE_W each), which leads it
+ * to close short gaps, but on small events counts at most IDLE_CAP of them per
+ * gap: the optima of the crafted b2bsp events give a few people one long gap (8 to
+ * 17 slots in ticf-13crafb), which the uncapped weight kept the search away from
+ * (20 seeds: forum-13crafb within optimum + 2 in 12 runs instead of 6, ticf-13crafb
+ * in 6 instead of 2, no instance fewer times at its optimum).
+ */
+const IDLE_CAP = 6;
+
 /** Simulated annealing on breaks with Kempe-chain moves. Returns total breaks. */
 function anneal(
   model: Model,
@@ -1029,6 +1039,12 @@ function anneal(
     }
   }
   const nSess = sessMasks.length;
+  const mov: number[] = [];
+  for (let i = 0; i < M; i++) if (st.slotOf[i] !== NONE && fixedSlot[i] === NONE && allowed[i].length > 1) mov.push(i);
+  // small events (e.g. b2bsp): narrower temperatures and capped idle slots, measured there;
+  // larger events keep the wide range and full idle weights (their iterations are few per meeting)
+  const small = mov.length <= 400;
+  const idleCap = small ? IDLE_CAP : S;
   const pCost = (p: number): number => {
     if (useMask) return maskCost(pMask[p]);
     let b = 0;
@@ -1039,7 +1055,7 @@ function anneal(
       if (occ[row + s]) {
         if (last >= 0 && s - last > 1 && sessionOf[s] === sessionOf[last]) {
           b++;
-          idle += s - last - 1;
+          idle += M_MIN(idleCap, s - last - 1);
         }
         last = s;
       }
@@ -1047,16 +1063,26 @@ function anneal(
     lastIdle = idle;
     return b;
   };
-  /** Breaks (returned) and idle slots (in lastIdle) of a person whose occupied slots are the bits of all. */
+  /** Breaks (returned) and capped idle slots (in lastIdle) of a person whose occupied slots are the bits of all. */
   const maskCost = (all: number): number => {
     let b = 0;
     let idle = 0;
     for (let k = 0; k < nSess && all !== 0; k++) {
       const mk = all & sessMasks[k];
       if (mk === 0) continue;
-      const n = popcount(mk);
       b += popcount(mk & ~(mk << 1)) - 1;
-      idle += 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - n;
+      const top = 31 - M_CLZ32(mk);
+      if (!small) {
+        idle += top - (31 - M_CLZ32(mk & -mk)) + 1 - popcount(mk);
+        continue;
+      }
+      // at most idleCap idle slots per gap: count the first, second, ... slot of every gap
+      const gaps = ~mk & ((1 << (top + 1)) - 1) & ~((mk & -mk) - 1);
+      let nth = gaps & ~(gaps << 1);
+      for (let j = 0; j < idleCap && nth !== 0; j++) {
+        idle += popcount(nth);
+        nth = (nth << 1) & gaps;
+      }
     }
     lastIdle = idle;
     return b;
@@ -1091,8 +1117,6 @@ function anneal(
   };
   for (let p = 0; p < P; p++) setBrk(p, brk[p]);
   const TARGETED = 0.9;
-  const mov: number[] = [];
-  for (let i = 0; i < M; i++) if (st.slotOf[i] !== NONE && fixedSlot[i] === NONE && allowed[i].length > 1) mov.push(i);
   if (mov.length === 0) return total;
   let moved = 0;
   if (hasPrev) for (let i = 0; i < M; i++) if (prevSlot[i] !== NONE && st.slotOf[i] !== NONE && st.slotOf[i] !== prevSlot[i]) moved++;
@@ -1116,9 +1140,7 @@ function anneal(
   // Small events: below T = 0.25 the b2bsp anneals no longer change (traced on crafb,
   // crafc and forum-14) and above 1 they wander far from any good schedule, so their
   // iterations are spent between the two (20 seeds, 13 instances: 178 of 260 runs at
-  // the optimum instead of 168; forum-14 17/20 instead of 12/20). Larger events keep
-  // the wide range: their iterations are few per meeting.
-  const small = mov.length <= 400;
+  // the optimum instead of 168; forum-14 17/20 instead of 12/20).
   const T0 = small ? 1 : 2;
   const T1 = small ? 0.25 : 0.03;
   const mark = new Int32Array(M);
