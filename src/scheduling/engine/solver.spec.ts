@@ -1,6 +1,7 @@
 import { solve, validateInput } from './index';
 import { countBreaks } from './breaks';
 import { generateEvent } from './generator';
+import { cappedIdle, mulberry32 } from './solver';
 import { checkHardRules, computeFigures } from './validate';
 import type { Placement, SchedulingInput } from './types';
 
@@ -17,6 +18,34 @@ describe('countBreaks', () => {
     expect(countBreaks([0, 3], sess)).toBe(1); // a long gap is one break
     expect(countBreaks([0, 2, 3, 6], sess)).toBe(1); // 3 -> 6 crosses the session boundary
     expect(countBreaks([4, 6], sess)).toBe(1);
+  });
+});
+
+describe('cappedIdle (idle-slot weight of the annealer)', () => {
+  it('counts idle slots between the first and last meeting, at most cap per gap', () => {
+    const bits = (...slots: number[]) => slots.reduce((m, s) => m | (1 << s), 0);
+    expect(cappedIdle(0, 6)).toBe(0);
+    expect(cappedIdle(bits(3, 4, 5), 6)).toBe(0);
+    expect(cappedIdle(bits(0, 20), 6)).toBe(6); // one long gap of 19 slots
+    expect(cappedIdle(bits(0, 20), 31)).toBe(19);
+    expect(cappedIdle(bits(1, 3, 5, 9), 2)).toBe(1 + 1 + 2);
+    expect(cappedIdle(bits(0, 30), 31)).toBe(29); // the highest slot the bit masks hold
+  });
+
+  it('agrees with a slot-by-slot count on random masks', () => {
+    const rnd = mulberry32(7);
+    for (let k = 0; k < 2000; k++) {
+      let mask = 0;
+      for (let s = 0; s < 31; s++) if (rnd() < 0.3) mask |= 1 << s;
+      const cap = 1 + Math.floor(rnd() * 8);
+      let expected = 0;
+      let last = -1;
+      for (let s = 0; s < 31; s++) if ((mask >>> s) & 1) {
+        if (last >= 0) expected += Math.min(cap, s - last - 1);
+        last = s;
+      }
+      expect(cappedIdle(mask, cap)).toBe(expected);
+    }
   });
 });
 

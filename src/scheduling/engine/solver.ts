@@ -1005,6 +1005,21 @@ function popcount(v: number): number {
  */
 const IDLE_CAP = 6;
 
+/** Idle slots between the first and last set bit of mask, at most cap per gap. */
+export function cappedIdle(mask: number, cap: number): number {
+  if (mask === 0) return 0;
+  const top = 31 - M_CLZ32(mask);
+  const gaps = ~mask & ((1 << (top + 1)) - 1) & ~((mask & -mask) - 1);
+  // the first slot of every gap, then the second, ... up to cap
+  let nth = gaps & ~(gaps << 1);
+  let idle = 0;
+  for (let j = 0; j < cap && nth !== 0; j++) {
+    idle += popcount(nth);
+    nth = (nth << 1) & gaps;
+  }
+  return idle;
+}
+
 /** Simulated annealing on breaks with Kempe-chain moves. Returns total breaks. */
 function anneal(
   model: Model,
@@ -1071,18 +1086,7 @@ function anneal(
       const mk = all & sessMasks[k];
       if (mk === 0) continue;
       b += popcount(mk & ~(mk << 1)) - 1;
-      const top = 31 - M_CLZ32(mk);
-      if (!small) {
-        idle += top - (31 - M_CLZ32(mk & -mk)) + 1 - popcount(mk);
-        continue;
-      }
-      // at most idleCap idle slots per gap: count the first, second, ... slot of every gap
-      const gaps = ~mk & ((1 << (top + 1)) - 1) & ~((mk & -mk) - 1);
-      let nth = gaps & ~(gaps << 1);
-      for (let j = 0; j < idleCap && nth !== 0; j++) {
-        idle += popcount(nth);
-        nth = (nth << 1) & gaps;
-      }
+      idle += small ? cappedIdle(mk, idleCap) : 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - popcount(mk);
     }
     lastIdle = idle;
     return b;
