@@ -1000,8 +1000,8 @@ function popcount(v: number): number {
  * to close short gaps, but on small events counts at most IDLE_CAP of them per
  * gap: the optima of the crafted b2bsp events give a few people one long gap (8 to
  * 17 slots in ticf-13crafb), which the uncapped weight kept the search away from
- * (20 seeds: forum-13crafb within optimum + 2 in 12 runs instead of 6, ticf-13crafb
- * in 6 instead of 2, no instance fewer times at its optimum).
+ * (20 seeds: forum-13crafb within optimum + 2 in 11-15 runs instead of 3-6,
+ * ticf-13crafb in 4-7 instead of 0-2; as many runs at the optimum in all).
  */
 const IDLE_CAP = 6;
 
@@ -1009,7 +1009,9 @@ const IDLE_CAP = 6;
 export function cappedIdle(mask: number, cap: number): number {
   if (mask === 0) return 0;
   const top = 31 - M_CLZ32(mask);
-  const gaps = ~mask & ((1 << (top + 1)) - 1) & ~((mask & -mask) - 1);
+  const low = 31 - M_CLZ32(mask & -mask);
+  if (cap >= top - low) return top - low + 1 - popcount(mask); // no gap is longer than cap
+  const gaps = ~mask & ((1 << (top + 1)) - 1) & ~((1 << low) - 1);
   // the first slot of every gap, then the second, ... up to cap
   let nth = gaps & ~(gaps << 1);
   let idle = 0;
@@ -1086,7 +1088,7 @@ function anneal(
       const mk = all & sessMasks[k];
       if (mk === 0) continue;
       b += popcount(mk & ~(mk << 1)) - 1;
-      idle += small ? cappedIdle(mk, idleCap) : 31 - M_CLZ32(mk) - (31 - M_CLZ32(mk & -mk)) + 1 - popcount(mk);
+      idle += cappedIdle(mk, idleCap);
     }
     lastIdle = idle;
     return b;
@@ -1135,7 +1137,7 @@ function anneal(
   // Small events (<= 400 movable meetings, e.g. the b2bsp set) get 8,000 per meeting
   // up to 2M: about 1-1.6 s with the bit-mask fast path on a 2-core machine.
   const iters = M_FLOOR(
-    (mov.length <= 400
+    (small
       ? M_MIN(2_000_000, 8000 * mov.length)
       : mov.length <= 2000
       ? M_MIN(1_500_000, M_MAX(M_MIN(1_250_000, 6250 * mov.length), 1250 * mov.length))
@@ -1144,7 +1146,7 @@ function anneal(
   // Small events: below T = 0.25 the b2bsp anneals no longer change (traced on crafb,
   // crafc and forum-14) and above 1 they wander far from any good schedule, so their
   // iterations are spent between the two (20 seeds, 13 instances: 178 of 260 runs at
-  // the optimum instead of 168; forum-14 17/20 instead of 12/20).
+  // the optimum instead of 168; ticf-13crafa and ticf-14crafa 20/20 instead of 18/20).
   const T0 = small ? 1 : 2;
   const T1 = small ? 0.25 : 0.03;
   const mark = new Int32Array(M);
