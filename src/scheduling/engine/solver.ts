@@ -478,18 +478,20 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   const known = new Set(input.meetings.map((m) => m.id));
   const moveBudget = (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
   // Small events, when asked: annealing first (a good schedule fast), then the
-  // exact SAT phase from that schedule for the rest of the budget.
+  // exact SAT phase from that schedule for the rest of the budget. The annealer may
+  // also end at its iteration budget long before the deadline (with the service's
+  // 5 s budget, after about 1.2-1.7 s on forum-13crafb): then a search that did not
+  // ask goes on with the exact phase too, for at most twice the time spent so far
+  // (a small event's solve stays short when no proof comes).
   const exactFits = !hasPrev && M <= EXACT_MAX_MEETINGS;
-  const annealDeadline = exactFits && options.exactPhase === true ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
+  const exactAsked = exactFits && options.exactPhase === true;
+  const annealDeadline = exactAsked ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
   let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget, options.stopFlag);
   dbg(`anneal breaks ${breaks}`);
   let proved = breaks === 0;
-  // The annealer may end at its iteration budget long before the deadline (with the
-  // service's 5 s budget, after about 1.2-1.7 s on forum-13crafb): then every search, not
-  // only those that asked for it, goes on with the exact phase, for at most twice the
-  // time spent so far (a small event's solve stays short when no proof comes).
-  const exactUntil = options.exactPhase === true ? deadline : M_MIN(deadline, Date.now() + 2 * (Date.now() - t0));
-  const exact = exactFits && (options.exactPhase === true || exactUntil - Date.now() >= EXACT_MIN_MS);
+  const now = Date.now();
+  const exactUntil = exactAsked ? deadline : M_MIN(deadline, now + 2 * (now - t0));
+  const exact = exactAsked || (exactFits && exactUntil - now >= EXACT_MIN_MS);
   if (exact && breaks > 0 && !(options.stopFlag && Atomics.load(options.stopFlag, 0) !== 0)) {
     const res = exactBreaks(model, st.slotOf, d, exactUntil, M_FLOOR(EXACT_CONFLICTS * effort), options.stopFlag);
     dbg(`exact: ${res ? `${res.breaks}${res.optimal ? ' (optimal)' : ''}` : 'nothing better'}`);
