@@ -4,7 +4,8 @@
  * no randomness, limits in conflicts plus an optional wall-clock deadline.
  *
  * Literals: variable v (0-based) is 2v (true) and 2v+1 (false); lit ^ 1 negates.
- * Techniques: two watched literals (binary clauses on their own lists), 1-UIP
+ * Techniques: two watched literals (binary clauses on their own lists; the
+ * search for a new watch resumes where the last one stopped, after Gent 2013), 1-UIP
  * learning with local minimisation, VSIDS, phase saving (the phases can be
  * seeded with a known solution, so the search starts next to it) and target
  * phases (decisions follow the longest conflict-free trail so far), Luby
@@ -26,7 +27,8 @@ const binReason = (lit: number) => -2 - lit;
 export class Sat {
   private nVars = 0;
   // Long clauses live in one arena: at offset cr, mem[cr] = size, mem[cr + 1] =
-  // lbd * 2 + deleted, then the literals. A clause is known by cr.
+  // lbd * 2 + deleted, mem[cr + 2] = where the last search for a new watch
+  // stopped, then the literals. A clause is known by cr.
   private mem = new Int32Array(1 << 16);
   private memLen = 0;
   /** offsets of the learnt clauses not deleted */
@@ -165,16 +167,17 @@ export class Sat {
 
   private attach(c: ArrayLike<number>, learnt: boolean, lbd: number): number {
     const n = c.length;
-    if (this.memLen + n + 2 > this.mem.length) {
-      const m = new Int32Array(2 * (this.memLen + n + 2));
+    if (this.memLen + n + HDR > this.mem.length) {
+      const m = new Int32Array(2 * (this.memLen + n + HDR));
       m.set(this.mem.subarray(0, this.memLen));
       this.mem = m;
     }
     const cr = this.memLen;
     this.mem[cr] = n;
     this.mem[cr + 1] = 2 * lbd;
-    for (let i = 0; i < n; i++) this.mem[cr + 2 + i] = c[i];
-    this.memLen += n + 2;
+    this.mem[cr + 2] = 2;
+    for (let i = 0; i < n; i++) this.mem[cr + HDR + i] = c[i];
+    this.memLen += n + HDR;
     if (learnt) this.learnts.push(cr);
     this.watches[c[0] ^ 1].push(cr, c[1]);
     this.watches[c[1] ^ 1].push(cr, c[0]);
@@ -250,7 +253,7 @@ export class Sat {
           continue;
         }
         if (mem[id + 1] & 1) continue; // deleted: dropped from this list
-        const c0 = id + 2; // literals at mem[c0 ..], the watched two first
+        const c0 = id + HDR; // literals at mem[c0 ..], the watched two first
         if (mem[c0] === falseLit) {
           mem[c0] = mem[c0 + 1];
           mem[c0 + 1] = falseLit;
@@ -261,13 +264,19 @@ export class Sat {
           ws[j++] = first;
           continue;
         }
+        // a new watch: the search goes on from where the last one stopped, round
+        // the clause (learnt clauses here run to hundreds of literals, most false)
         let found = false;
-        const end = c0 + mem[id];
-        for (let k = c0 + 2; k < end; k++) {
+        const size = mem[id];
+        const end = c0 + size;
+        const from = mem[id + 2];
+        for (let t = 0, k = c0 + from; t < size - 2; t++, k++) {
+          if (k === end) k = c0 + 2;
           const lk = mem[k];
           if (value[lk] !== -1) {
             mem[c0 + 1] = lk;
             mem[k] = falseLit;
+            mem[id + 2] = k - c0;
             this.watches[lk ^ 1].push(id, first);
             found = true;
             break;
@@ -319,7 +328,7 @@ export class Sat {
       return;
     }
     const mem = this.mem;
-    for (let i = r + 2; i < r + 2 + mem[r]; i++) if (mem[i] >> 1 !== v) out.push(mem[i]);
+    for (let i = r + HDR; i < r + HDR + mem[r]; i++) if (mem[i] >> 1 !== v) out.push(mem[i]);
   }
 
   private analyze(conflict: number[]): { learnt: number[]; backLevel: number; lbd: number } {
@@ -424,8 +433,8 @@ export class Sat {
     const cand: number[] = [];
     const keep: number[] = [];
     for (const cr of this.learnts) {
-      const v = mem[cr + 2] >> 1;
-      const locked = this.value[mem[cr + 2]] === 1 && this.reason[v] === cr;
+      const v = mem[cr + HDR] >> 1;
+      const locked = this.value[mem[cr + HDR]] === 1 && this.reason[v] === cr;
       if (locked || mem[cr + 1] >> 1 <= 2) keep.push(cr);
       else cand.push(cr);
     }
@@ -554,6 +563,8 @@ export class Sat {
 }
 
 const M_MAX = Math.max;
+/** Header words of a clause in the arena: size, lbd * 2 + deleted, search position. */
+const HDR = 3;
 /** Conflicts per Luby unit between restarts (measured on b2bsp: 512 with target phases beat 100). */
 const LUBY_UNIT = 512;
 /** At-most-one constraints up to this size become pairwise binary clauses. */
