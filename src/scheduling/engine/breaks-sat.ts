@@ -19,7 +19,7 @@ import { Sat, SatResult } from './sat';
 
 const NONE = -1;
 /** Size limit of the objective's totalizer (inputs x bound); beyond it the phase is skipped. */
-const MAX_COUNTER_CELLS = 400_000;
+const MAX_TOTALIZER_CELLS = 400_000;
 
 /** What the encoding needs of the solver's compiled model. */
 export interface BreakModel {
@@ -286,7 +286,7 @@ function searchWithin(
     if (us.length > 2 * cap[s]) sat.addAtMost(us, 2 * cap[s]);
   }
   // total breaks < current, as a totalizer whose root registers are tightened after each schedule found
-  if (allB.length * (current - 1) > MAX_COUNTER_CELLS) return null;
+  if (allB.length * (current - 1) > MAX_TOTALIZER_CELLS) return null;
   const atLeast = totalizer(sat, allB, current - 1);
   let best: Int32Array | null = null;
   let bestBreaks = current;
