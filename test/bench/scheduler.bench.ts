@@ -13,6 +13,8 @@
  * versions of the engine (an instance may reach its optimum in half the runs);
  * BENCH_BUDGET_MS=n for the b2bsp runs' time budget (default: the engine's, 2000 ms,
  * the issue's bar; the service's scheduling runs default to 5000 ms).
+ * A malformed value (or a filter that matches nothing) stops the bench with exit code 2
+ * and one line naming the variable, before anything is solved.
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -45,10 +47,30 @@ const OPTIMA: Record<string, number> = {
   'ticf-14crafa': 0,
 };
 
-const only = process.env.BENCH_ONLY;
+/** Bad settings stop the bench with one line naming the variable (no stack trace). */
+function fail(message: string): never {
+  console.error(`bench:scheduler: ${message}`);
+  process.exit(2);
+}
+
+/** A whole number >= min from the environment, or undefined when unset; anything else stops the bench with the variable's name. */
+function envInt(name: string, min: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) fail(`${name}: expected a whole number >= ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+const PARTS = ['b2bsp', 'generated', 'reschedule'];
+const only = process.env.BENCH_ONLY || undefined;
+if (only && !PARTS.includes(only)) fail(`BENCH_ONLY: expected one of ${PARTS.join(', ')}, got "${only}"`);
 const filter = process.env.BENCH_FILTER;
-const threads = process.env.BENCH_THREADS ? { threads: Number(process.env.BENCH_THREADS) } : {};
-const budget = process.env.BENCH_BUDGET_MS ? { timeBudgetMs: Number(process.env.BENCH_BUDGET_MS) } : {};
+const threadCount = envInt('BENCH_THREADS', 1);
+const budgetMs = envInt('BENCH_BUDGET_MS', 1);
+const threads = threadCount !== undefined ? { threads: threadCount } : {};
+const budget = budgetMs !== undefined ? { timeBudgetMs: budgetMs } : {};
+const seed = envInt('BENCH_SEED', 0) ?? 1;
+const seeds = parseSeeds(process.env.BENCH_SEEDS);
 /** Improvement budget for generated events (the target is < 5 s in total). */
 const GEN_BUDGET_MS = 3500;
 const pad = (s: unknown, n: number) => String(s).padEnd(n);
@@ -65,12 +87,10 @@ function b2bsp(): void {
   // compiled code (about 0.5 s once); a service solves many events per process,
   // so the table shows the steady state after one warm-up solve.
   const files = readdirSync(dir).filter((x) => x.endsWith('.dzn') && (!filter || filter.split(',').some((f) => x.includes(f)))).sort();
-  if (files.length > 0) {
-    const w0 = Date.now();
-    solve(parseDzn(readFileSync(path.join(dir, 'tic-14crafc.dzn'), 'utf8')), { seed: 99, ...threads });
-    console.log(`(warm-up solve of tic-14crafc, seed 99, not in the table: ${Date.now() - w0} ms)`);
-  }
-  const seeds = parseSeeds(process.env.BENCH_SEEDS);
+  if (files.length === 0) fail(`BENCH_FILTER: no instance in ${dir} matches "${filter}"`);
+  const w0 = Date.now();
+  solve(parseDzn(readFileSync(path.join(dir, 'tic-14crafc.dzn'), 'utf8')), { seed: 99, ...threads });
+  console.log(`(warm-up solve of tic-14crafc, seed 99, not in the table: ${Date.now() - w0} ms)`);
   if (seeds) return b2bspRates(dir, files, seeds);
   console.log(
     [pad('instance', 16), lpad('placed', 9), lpad('breaks', 7), lpad('optimum', 8), lpad('gap', 4), lpad('spread', 7), lpad('ms', 6), '  hard rules'].join(' '),
@@ -81,7 +101,7 @@ function b2bsp(): void {
   let under2s = 0;
   let n = 0;
   for (const f of files) {
-    const { name, input, r, ms, v } = runInstance(dir, f, Number(process.env.BENCH_SEED ?? 1));
+    const { name, input, r, ms, v } = runInstance(dir, f, seed);
     const opt = OPTIMA[name];
     n++;
     if (r.figures.breaks === opt) equal++;
@@ -120,11 +140,11 @@ function runInstance(dir: string, file: string, seed: number) {
 function parseSeeds(spec: string | undefined): number[] | undefined {
   if (!spec) return undefined;
   const range = /^(\d+)-(\d+)$/.exec(spec);
-  const seeds = range
+  const list = range
     ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i)
     : spec.split(',').map(Number);
-  if (seeds.length === 0 || seeds.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`BENCH_SEEDS: expected a-b or a,b,c, got "${spec}"`);
-  return seeds;
+  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < 0)) fail(`BENCH_SEEDS: expected a-b or a,b,c, got "${spec}"`);
+  return list;
 }
 
 /** Each instance once per seed: how often at the optimum, the range of breaks, the slowest run. */
