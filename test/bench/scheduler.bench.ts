@@ -214,7 +214,7 @@ function share(input: SchedulingInput, placedIds: Set<string>): number {
 function generated(): void {
   console.log(`\n== generated events (10 requests per participant, timeBudgetMs ${GEN_BUDGET_MS}) ==`);
   console.log(
-    [pad('event', 26), lpad('placed', 7), lpad('bound', 7), lpad('%', 7), lpad('breaks', 7), lpad('spread', 7), lpad('ms', 6), lpad('rss MB', 7), lpad('worst share', 12), '  hard rules'].join(' '),
+    [pad('event', 26), lpad('placed', 7), lpad('bound', 7), lpad('%', 7), lpad('breaks', 7), lpad('spread', 7), lpad('ms', 6), lpad('rss MB', 7), lpad('worst share', 12), lpad('table chg', 10), '  hard rules'].join(' '),
   );
   const cases: { participants: number; tablesBottleneck?: boolean }[] = [
     { participants: 500 },
@@ -242,6 +242,7 @@ function generated(): void {
         lpad(ms, 6),
         lpad(rss, 7),
         lpad(f.worstParticipantShare.toFixed(3), 12),
+        lpad(f.tableChanges, 10),
         v.length ? `  ${v.length} VIOLATIONS: ${v[0]}` : '  ok',
       ].join(' '),
     );

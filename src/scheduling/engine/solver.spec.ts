@@ -168,6 +168,21 @@ describe('solve', () => {
     expect(r.figures.tableChanges).toBe(0);
   });
 
+  it('keeps a table for as many meetings as it can, not first come first served', () => {
+    // slot 1: a-b at table 1, c-d at table 2. In slot 2, b-c could keep b's table 1 or c's
+    // table 2, while a-e can only keep a's table 1: so b-c takes table 2 and one person moves, not two.
+    const at = (slotId: string, id: string, a: string, b: string) => ({ id, participantIds: [a, b] as [string, string], fixedSlotId: slotId });
+    const input: SchedulingInput = {
+      slots: slots(2, 'day', 2),
+      participants: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id })),
+      meetings: [at('s1', 'ab', 'a', 'b'), at('s1', 'cd', 'c', 'd'), at('s2', 'bc', 'b', 'c'), at('s2', 'ae', 'a', 'e')],
+    };
+    const r = solve(input, { seed: 1 });
+    const table = new Map(r.placed.map((p) => [p.meetingId, p.table]));
+    expect([table.get('ab'), table.get('cd'), table.get('bc'), table.get('ae')]).toEqual([1, 2, 2, 1]);
+    expect(r.figures.tableChanges).toBe(1);
+  });
+
   it('calls onProgress from 0 to 100', () => {
     const seen: number[] = [];
     solve(generateEvent({ participants: 40, seed: 1 }), { onProgress: (p) => seen.push(p.percent) });

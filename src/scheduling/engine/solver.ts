@@ -25,9 +25,9 @@
  *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
  *     search. Deltas are computed on the few people a move touches (with up to
  *     31 slots from per-person bit masks of occupied slots: popcounts per session).
- *  4. Tables: per slot, fixed tables first, then previous tables, then the
- *     table the participants used just before in the same session, else the
- *     lowest free table.
+ *  4. Tables: per slot, fixed tables first, then previous tables, then a
+ *     maximum matching onto the tables the participants used just before in
+ *     the same session, else the lowest free table.
  * Deterministic: seeded PRNG (mulberry32); stopping is iteration based, the
  * time budget (80% of timeBudgetMs) is a safety cap that also speeds up the
  * cooling when it binds (then results depend on machine speed).
@@ -1471,19 +1471,35 @@ function assignTables(input: SchedulingInput, model: Model, st: State): Placemen
         used[t] = 1;
       } else rest.push(i);
     }
-    const want = (p: number) => (lastSession[p] === sessionOf[s] ? lastTable[p] : 0);
-    const rest2: number[] = [];
-    for (const i of rest) {
-      let t = 0;
-      for (const w of [want(ma[i]), want(mb[i])]) if (w >= 1 && w <= cap[s] && !used[w]) {
-        t = w;
-        break;
+    // Keep someone's table in as many meetings as possible: a maximum matching of
+    // meetings onto the free tables their two people sat at last in this session
+    // (augmenting paths; first come, first served left avoidable changes). Which of
+    // the two stays put made no measurable difference.
+    const want = (p: number) => (lastSession[p] === sessionOf[s] && lastTable[p] <= cap[s] && !used[lastTable[p]] ? lastTable[p] : 0);
+    const cand: number[][] = rest.map((i) => [want(ma[i]), want(mb[i])].filter((t, k, all) => t > 0 && all.indexOf(t) === k));
+    const holder = new Map<number, number>(); // table -> index into rest
+    const augment = (k: number, seen: Set<number>): boolean => {
+      for (const t of cand[k]) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        const h = holder.get(t);
+        if (h === undefined || augment(h, seen)) {
+          holder.set(t, k);
+          return true;
+        }
       }
-      if (t) {
-        tableOf[i] = t;
-        used[t] = 1;
+      return false;
+    };
+    for (let k = 0; k < rest.length; k++) if (cand[k].length > 0) augment(k, new Set());
+    const rest2: number[] = [];
+    const got = new Int32Array(rest.length);
+    for (const [t, k] of holder) got[k] = t;
+    rest.forEach((i, k) => {
+      if (got[k]) {
+        tableOf[i] = got[k];
+        used[got[k]] = 1;
       } else rest2.push(i);
-    }
+    });
     let next = 1;
     for (const i of rest2) {
       while (used[next]) next++;
