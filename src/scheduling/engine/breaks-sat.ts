@@ -131,6 +131,9 @@ function searchWithin(
   const current = start.reduce((a, b) => a + b, 0);
   if (current === 0 || deadline - Date.now() < 20 || maxConflicts <= 0) return null;
   const sat = new Sat();
+  // Building the model of a large event takes a while (1.3 s for 3,000 meetings):
+  // a solve must still end near its deadline, so the build gives up when it passes.
+  const late = () => Date.now() > deadline;
   const pos = (v: number) => 2 * v;
   const neg = (v: number) => 2 * v + 1;
 
@@ -149,6 +152,7 @@ function searchWithin(
     lastAt[q] = M_MAX(lastAt[q], slotOf[i]);
   }
   for (const i of placed) {
+    if ((i & 255) === 0 && late()) return null;
     const lo = M_MIN(firstAt[ma[i]], firstAt[mb[i]]) - window;
     const hi = M_MAX(lastAt[ma[i]], lastAt[mb[i]]) + window;
     dom[i] = fixedSlot[i] !== NONE ? [fixedSlot[i]] : Array.from(allowed[i]).filter((s) => s >= lo && s <= hi);
@@ -173,6 +177,7 @@ function searchWithin(
     busyNow[mb[i] * S + slotOf[i]] = 1;
   }
 
+  if (late()) return null;
   // u, f, b per person
   const uVar = new Int32Array(P * S).fill(NONE);
   const bLits: number[][] = Array.from({ length: P }, () => []);
@@ -214,8 +219,10 @@ function searchWithin(
     }
   }
 
+  if (late()) return null;
   // hard rules
   for (const i of placed) {
+    if ((i & 255) === 0 && late()) return null;
     const lits = dom[i].map((s) => pos(xVar[i][s]));
     sat.addClause(lits);
     if (lits.length > 1) sat.addAtMost(lits, 1);
@@ -231,9 +238,11 @@ function searchWithin(
   }
   for (let s = 0; s < S; s++) if (atS[s].length > cap[s]) sat.addAtMost(atS[s], cap[s]);
 
+  if (late()) return null;
   // implied constraints: without them the solver finds next to nothing (measured on b2bsp)
   const allB: number[] = [];
   for (let p = 0; p < P; p++) {
+    if ((p & 31) === 0 && late()) return null;
     const n = ofPerson[p].length;
     if (n === 0) continue;
     const us: number[] = [];
@@ -285,6 +294,7 @@ function searchWithin(
     for (let p = 0; p < P; p++) if (uVar[p * S + s] !== NONE) us.push(pos(uVar[p * S + s]));
     if (us.length > 2 * cap[s]) sat.addAtMost(us, 2 * cap[s]);
   }
+  if (late()) return null;
   // total breaks < current, as a totalizer whose root registers are tightened after each schedule found
   if (allB.length * (current - 1) > MAX_TOTALIZER_CELLS) return null;
   const atLeast = totalizer(sat, allB, current - 1);
