@@ -29,7 +29,7 @@
  *     maximum matching onto the tables the participants used just before in
  *     the same session, else the lowest free table.
  * Deterministic: seeded PRNG (mulberry32); stopping is iteration based, the
- * time budget (80% of timeBudgetMs, 90% up to 500 meetings) is a safety cap that also speeds up the
+ * time budget (less a margin, see runSolver) is a safety cap that also speeds up the
  * cooling when it binds (then results depend on machine speed).
  * index.ts may run several of these searches at once (portfolio.ts).
  */
@@ -77,6 +77,12 @@ const ANNEAL_SHARE = 0.7;
  * ticf-13crafb 12 of 18 against 3 (the other 18 instances: all runs either way).
  */
 const SMALL_EVENT_MEETINGS = 500;
+/**
+ * Margin for the tables, the reasons and the figures after the search, per meeting
+ * of the input (index.ts computes the bound before the search): they took 0.55 s at
+ * 100,000 meetings (generated 10,000-person event), here doubled for slower runs.
+ */
+const POST_MS_PER_MEETING = 0.01;
 /** Meetings placed by the constructive restarts in all (tries = this / meetings, at most 10). */
 const CONSTRUCT_WORK = 20000;
 /** Time left after annealing that is worth an exact phase in a search that did not ask for one. */
@@ -333,7 +339,9 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   const t0 = options.startedAt ?? Date.now();
   const budget = options.timeBudgetMs ?? 2000;
   // keep a margin of the budget for the bound, the tables and the figures
-  const deadline = t0 + M_MAX(1, M_FLOOR(budget * (input.meetings.length <= SMALL_EVENT_MEETINGS ? 0.9 : 0.8)));
+  const share = input.meetings.length <= SMALL_EVENT_MEETINGS ? 0.9 : 0.8;
+  const reserve = M_MAX(budget * (1 - share), POST_MS_PER_MEETING * input.meetings.length);
+  const deadline = t0 + M_MAX(1, M_FLOOR(budget - reserve));
   const rnd = mulberry32((options.seed ?? 1) * 2654435761 + 12345);
   const d = options.maxBreakSpread ?? 2;
   const effort = options.effort ?? 1;
@@ -1160,13 +1168,15 @@ function anneal(
   let nSnap = 0;
   // iteration budget (deterministic); large events get fewer iterations per meeting.
   // Small events (<= 400 movable meetings, e.g. the b2bsp set) get 8,000 per meeting
-  // up to 2M: about 1-1.6 s with the bit-mask fast path on a 2-core machine.
+  // up to 2M: about 1-1.6 s with the bit-mask fast path on a 2-core machine. Large
+  // ones get 30 per meeting within 0.6M-1.2M: on the generated 5,000-person event
+  // (39,154 placed) 0.6M left 1,198 breaks, 0.9M 367, 1.2M 172, 1.5M 169 (+0.3 s per 0.3M).
   const iters = M_FLOOR(
     (small
       ? M_MIN(2_000_000, 8000 * mov.length)
       : mov.length <= 2000
       ? M_MIN(1_500_000, M_MAX(M_MIN(1_250_000, 6250 * mov.length), 1250 * mov.length))
-      : 600_000) * effort,
+      : M_MIN(1_200_000, M_MAX(600_000, 30 * mov.length))) * effort,
   );
   // Small events: below T = 0.25 the b2bsp anneals no longer change (traced on crafb,
   // crafc and forum-14) and above 1 they wander far from any good schedule, so their
