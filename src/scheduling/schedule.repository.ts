@@ -208,7 +208,11 @@ export class ScheduleRepository {
    * Makes the current version the one participants see, and in the same
    * transaction queues each participant's agenda email and raises the calendar
    * SEQUENCE of every meeting that moved since the previously published
-   * version. Publishing the version that is already published does nothing.
+   * version. A meeting of that version which the new one no longer places (a
+   * participant became unavailable, fewer tables...) is cancelled in both
+   * people's calendars; one that comes back later gets a higher SEQUENCE than
+   * that CANCEL, or calendars would ignore its invite. Publishing the version
+   * that is already published does nothing.
    */
   async publish(eventId: string, now: Date): Promise<number | null> {
     return this.transaction(async (manager) => {
@@ -222,6 +226,32 @@ export class ScheduleRepository {
          WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id AND (o.slot_id <> n.slot_id OR o.table_no <> n.table_no)`,
         [eventId, version, previous],
       );
+      if (previous !== null) {
+        await manager.query(
+          `WITH dropped AS (
+             SELECT o.meeting_id, o.slot_id, o.table_no FROM schedule_placements o
+             JOIN meetings m ON m.id = o.meeting_id AND m.status = 'active'
+             WHERE o.event_id = $1 AND o.version = $3
+               AND NOT EXISTS (SELECT 1 FROM schedule_placements n WHERE n.event_id = $1 AND n.version = $2 AND n.meeting_id = o.meeting_id)
+           ), raised AS (
+             UPDATE meetings m SET sequence = m.sequence + 1 FROM dropped d WHERE m.id = d.meeting_id
+             RETURNING m.id, m.participant_a, m.participant_b
+           )
+           INSERT INTO email_outbox (event_id, registration_id, cause, dedupe_key, payload)
+           SELECT $1, person, 'meeting_cancelled', person || ':' || d.meeting_id || ':dropped:' || $2::int,
+                  jsonb_build_object('meetingId', d.meeting_id, 'slotId', d.slot_id, 'table', d.table_no)
+           FROM dropped d JOIN raised r ON r.id = d.meeting_id, unnest(ARRAY[r.participant_a, r.participant_b]) AS person
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+          [eventId, version, previous],
+        );
+        await manager.query(
+          `UPDATE meetings m SET sequence = m.sequence + 1
+           FROM schedule_placements n
+           WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id AND m.sequence > 0
+             AND NOT EXISTS (SELECT 1 FROM schedule_placements o WHERE o.event_id = $1 AND o.version = $3 AND o.meeting_id = n.meeting_id)`,
+          [eventId, version, previous],
+        );
+      }
       await manager.query(`UPDATE events SET published_version = $2, published_at = $3 WHERE id = $1`, [eventId, version, now]);
       await manager.query(
         `INSERT INTO email_outbox (event_id, registration_id, cause, dedupe_key, payload)

@@ -129,6 +129,39 @@ describe('emails and calendars', () => {
     expect(cancellation).toMatchObject({ method: 'CANCEL', uid: `meeting-${meetings[2].id}@brokerage`, status: 'CANCELLED' });
   });
 
+  it('republishing cancels, in both calendars, a published meeting the new version no longer places', async () => {
+    const event = await createEvent(t, { capacity: null, tables: 4 });
+    const people = [];
+    for (let i = 0; i < 3; i += 1) people.push(await register(event.slug, { email: `r${i}@drop.example`, organisation: `Drop ${i}` }));
+    const m01 = (await t.http.post(`/api/events/${event.id}/meetings`).set(organiser()).send({ participantIds: [people[0].id, people[1].id] })).body;
+    await t.http.post(`/api/events/${event.id}/meetings`).set(organiser()).send({ participantIds: [people[0].id, people[2].id] }).expect(201);
+    await smtp.waitFor(3);
+    const run = async () => waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+    await run();
+    await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser()).expect(200);
+    await smtp.waitFor(6);
+    const before = calendarOf(smtp.to('r1@drop.example')[1].attachments.find((a) => a.contentType === 'text/calendar')!.content);
+    expect(before).toMatchObject({ method: 'REQUEST', uid: `meeting-${m01.id}@brokerage` });
+
+    // r1 can no longer come: the next run cannot place their meeting with r0
+    const slots = (await t.http.get(`/api/events/${event.id}/slots`).set(organiser())).body as { id: string }[];
+    await t.http.patch('/api/me').set('Authorization', `Bearer ${people[1].token}`).send({ unavailableSlotIds: slots.map((slot) => slot.id) }).expect(200);
+    await run();
+    smtp.messages.splice(0);
+    await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser()).expect(200);
+    // r0 and r2: their new agenda; r0 and r1: the CANCEL of the dropped meeting
+    await smtp.waitFor(4);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(smtp.messages).toHaveLength(4);
+    for (const address of ['r0@drop.example', 'r1@drop.example']) {
+      const cancellation = smtp.to(address).map(inviteOf).find((invite) => invite?.method === 'CANCEL');
+      expect(cancellation).toMatchObject({ uid: before.uid, status: 'CANCELLED', start: before.start });
+      expect(cancellation!.sequence).toBeGreaterThan(before.sequence);
+    }
+    const agenda0 = smtp.to('r0@drop.example').find((mail) => !inviteOf(mail) || inviteOf(mail)!.method !== 'CANCEL')!;
+    expect(agenda0.attachments.filter((a) => a.contentType === 'text/calendar').map((a) => calendarOf(a.content).uid)).not.toContain(before.uid);
+  });
+
   it('with SMTP down during publication, every email is delivered exactly once after it returns', async () => {
     const event = await createEvent(t, { capacity: null });
     const people = [];
