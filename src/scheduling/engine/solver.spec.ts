@@ -3,7 +3,7 @@ import { countBreaks } from './breaks';
 import { generateEvent } from './generator';
 import { cappedIdle, mulberry32 } from './solver';
 import { checkHardRules, computeFigures } from './validate';
-import type { Placement, SchedulingInput } from './types';
+import type { Placement, SchedulingInput, SolveOptions } from './types';
 
 function slots(n: number, session = 'day', tables = 5) {
   return Array.from({ length: n }, (_, i) => ({ id: `s${i + 1}`, session, tables }));
@@ -79,6 +79,16 @@ describe('solve', () => {
     const b = solve(input, { seed: 9, timeBudgetMs: 60000 });
     expect(a.placed).toEqual(b.placed);
     expect(a.unplaced).toEqual(b.unplaced);
+  });
+
+  // More than 31 slots: the annealer keeps each person's slots in several 31-bit words
+  it('anneals events of several days (60 slots, 3 words per person) as well as one day', () => {
+    for (const days of [1, 3]) {
+      const input = generateEvent({ participants: 200, seed: 3, days });
+      const r = solve(input, { seed: 1, timeBudgetMs: 60000, threads: 1, effort: 0.3 } as SolveOptions);
+      expect(checkHardRules(input, r.placed)).toEqual([]);
+      expect(r.figures.breaks).toBeLessThan(r.figures.placed / 50); // the greedy start has about one per person
+    }
   });
 
   it('throws clear errors on bad input', () => {
