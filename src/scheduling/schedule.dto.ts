@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class CreateScheduleRunDto {
-  @ApiPropertyOptional({ default: 5000, description: 'Wall-clock budget of the improvement phases, in ms' })
+  @ApiPropertyOptional({ default: 5000, description: 'Wall-clock budget of the engine (bound, search, tables), in ms' })
   @IsOptional() @IsInt() @Min(100) @Max(600000)
   timeBudgetMs?: number;
 

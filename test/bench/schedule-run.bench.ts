@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const result = run.result as Record<string, number> & { unscheduled: unknown[] };
     const [{ rows }] = await app.get(DataSource).query(`SELECT count(*)::int AS rows FROM schedule_attendance WHERE event_id = $1`, [demo.eventId]);
     console.log(
-      `Run: POST → done in ${wall} ms (engine ${result.runTimeMs} ms with a ${BUDGET_MS} ms improvement budget; ` +
+      `Run: POST → done in ${wall} ms (engine ${result.runTimeMs} ms with a ${BUDGET_MS} ms budget; ` +
         `worker start → finish ${new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()} ms)\n` +
         `     scheduled ${result.scheduled} of ${result.requested} requested, upper bound ${result.upperBound} ` +
         `(${((100 * result.scheduled) / result.upperBound).toFixed(2)} %), breaks ${result.breaks}, spread ${result.breakSpread}, ` +

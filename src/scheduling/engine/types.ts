@@ -113,7 +113,7 @@ export interface SolveProgress {
 export interface SolveOptions {
   /** Same input + seed => same output. Default 1. */
   seed?: number;
-  /** Wall-clock budget for improvement phases. Default 2000 ms. */
+  /** Wall-clock budget of the whole solve (bound, search, tables, figures): the search stops early enough for the rest. Default 2000 ms. */
   timeBudgetMs?: number;
   /** Fairness target: max - min breaks over participants. Default 2. */
   maxBreakSpread?: number;
