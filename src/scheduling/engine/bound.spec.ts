@@ -145,7 +145,8 @@ describe('upperBound on generated events', () => {
     expect(d.bound).toBeLessThanOrEqual(d.placeable);
     expect(d.bound).toBeLessThanOrEqual(d.tableCapacity);
     expect(d.doubleCover).toBeLessThanOrEqual(d.participantSum);
-    expect(d.combined).toBeDefined();
+    expect(d.combined).toBeUndefined(); // too large a network: skipped (see COMBINED_EDGE_LIMIT)
+    expect(boundDetails(generateEvent({ participants: 1000, seed: 11 })).combined).toBeDefined();
     // popular participants cannot meet everybody who asked
     expect(d.bound).toBeLessThan(d.placeable);
   });

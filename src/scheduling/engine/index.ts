@@ -116,7 +116,7 @@ export function solve(input: SchedulingInput, options: SolveOptions = {}): Sched
   validateInput(input);
   options.onProgress?.({ percent: 0, placed: 0, breaks: 0 });
   // The bound first: the search then knows how much of the budget is left (on 10,000
-  // people it takes 0.9 s, which a margin after the search did not cover).
+  // people it took 0.9 s, which a margin after the search did not cover).
   let ub: number;
   try {
     ub = upperBound(input);
