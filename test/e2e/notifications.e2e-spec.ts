@@ -153,13 +153,25 @@ describe('emails and calendars', () => {
     await smtp.waitFor(4);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(smtp.messages).toHaveLength(4);
+    let cancelSequence = 0;
     for (const address of ['r0@drop.example', 'r1@drop.example']) {
       const cancellation = smtp.to(address).map(inviteOf).find((invite) => invite?.method === 'CANCEL');
       expect(cancellation).toMatchObject({ uid: before.uid, status: 'CANCELLED', start: before.start });
       expect(cancellation!.sequence).toBeGreaterThan(before.sequence);
+      cancelSequence = cancellation!.sequence;
     }
     const agenda0 = smtp.to('r0@drop.example').find((mail) => !inviteOf(mail) || inviteOf(mail)!.method !== 'CANCEL')!;
     expect(agenda0.attachments.filter((a) => a.contentType === 'text/calendar').map((a) => calendarOf(a.content).uid)).not.toContain(before.uid);
+
+    // r1 can come after all: the meeting is back, with an invite calendars do not ignore after that CANCEL
+    await t.http.patch('/api/me').set('Authorization', `Bearer ${people[1].token}`).send({ unavailableSlotIds: [] }).expect(200);
+    await run();
+    smtp.messages.splice(0);
+    await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser()).expect(200);
+    await smtp.waitFor(3);
+    const back = smtp.to('r1@drop.example')[0].attachments.filter((a) => a.contentType === 'text/calendar').map((a) => calendarOf(a.content));
+    expect(back).toEqual([expect.objectContaining({ method: 'REQUEST', uid: before.uid })]);
+    expect(back[0].sequence).toBeGreaterThan(cancelSequence);
   });
 
   it('with SMTP down during publication, every email is delivered exactly once after it returns', async () => {
