@@ -219,11 +219,14 @@ export class ScheduleRepository {
       const [event] = await manager.query(`SELECT schedule_version, published_version FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
       const { schedule_version: version, published_version: previous } = event;
       if (version === null || version === previous) return version;
+      // moved since the previous published version, or back after a CANCEL (sequence > 0
+      // without a placement there: a meeting never published is still at 0)
       await manager.query(
         `UPDATE meetings m SET sequence = m.sequence + 1
          FROM schedule_placements n
-         JOIN schedule_placements o ON o.event_id = n.event_id AND o.version = $3 AND o.meeting_id = n.meeting_id
-         WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id AND (o.slot_id <> n.slot_id OR o.table_no <> n.table_no)`,
+         LEFT JOIN schedule_placements o ON o.event_id = n.event_id AND o.version = $3 AND o.meeting_id = n.meeting_id
+         WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id
+           AND (o.meeting_id IS NULL AND m.sequence > 0 OR o.slot_id <> n.slot_id OR o.table_no <> n.table_no)`,
         [eventId, version, previous],
       );
       if (previous !== null) {
@@ -242,13 +245,6 @@ export class ScheduleRepository {
                   jsonb_build_object('meetingId', d.meeting_id, 'slotId', d.slot_id, 'table', d.table_no)
            FROM dropped d JOIN raised r ON r.id = d.meeting_id, unnest(ARRAY[r.participant_a, r.participant_b]) AS person
            ON CONFLICT (dedupe_key) DO NOTHING`,
-          [eventId, version, previous],
-        );
-        await manager.query(
-          `UPDATE meetings m SET sequence = m.sequence + 1
-           FROM schedule_placements n
-           WHERE n.event_id = $1 AND n.version = $2 AND m.id = n.meeting_id AND m.sequence > 0
-             AND NOT EXISTS (SELECT 1 FROM schedule_placements o WHERE o.event_id = $1 AND o.version = $3 AND o.meeting_id = n.meeting_id)`,
           [eventId, version, previous],
         );
       }

@@ -1085,10 +1085,13 @@ function anneal(
   const sessMasks: number[] = [];
   let useMask = true;
   let W = 0;
-  for (let s = 0, used = 31; s < S && useMask; ) {
+  for (let s = 0, used = 31; s < S; ) {
     let e = s;
     while (e + 1 < S && sessionOf[e + 1] === sessionOf[s]) e++;
-    if (e - s + 1 > 31) useMask = false;
+    if (e - s + 1 > 31) {
+      useMask = false;
+      break;
+    }
     if (used + e - s + 1 > 31) {
       W++;
       used = 0;
@@ -1106,7 +1109,7 @@ function anneal(
   }
   if (!useMask) W = 0;
   const slotOfBit = new Int32Array(W * 32);
-  for (let s = 0; s < S && useMask; s++) slotOfBit[wordOf[s] * 32 + bitOf[s]] = s;
+  if (useMask) for (let s = 0; s < S; s++) slotOfBit[wordOf[s] * 32 + bitOf[s]] = s;
   const pMask = new Int32Array(P * W);
   const setMasks = () => {
     pMask.fill(0);
