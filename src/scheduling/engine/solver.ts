@@ -21,7 +21,7 @@
  *     full slot is added as a second seed) plus rare whole-slot permutations.
  *     Most moves are targeted at people with breaks. The set of placed meetings
  *     never changes here. Cost = breaks + 3 * breaks above maxBreakSpread per
- *     person (+ 50 per meeting of `previous` moved away from its slot); idle
+ *     person (+ 0.5 per meeting of `previous` moved away from its slot); idle
  *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
  *     search. Deltas are computed on the few people a move touches (from
  *     per-person bit masks of occupied slots, whole sessions in 31-bit words:
@@ -496,9 +496,9 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
 
   // ---- break minimisation by simulated annealing
   // (one long run beats several short restarts, measured on the b2bsp set)
-  // Rescheduling: meetings of `previous` that still fit stay where they are (a move
-  // costs 50 breaks, i.e. effectively never), and in any case no more of them move
-  // than the placements the change itself removed (previous meetings no longer requested).
+  // Rescheduling: meetings of `previous` may move to close the gaps a change leaves,
+  // since breaks come before moves in the objective, but no more of them than the
+  // placements the change itself removed (previous meetings no longer requested).
   const known = new Set(input.meetings.map((m) => m.id));
   const moveBudget = (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
   // Small events, when asked: annealing first (a good schedule fast), then the
@@ -1070,7 +1070,9 @@ function anneal(
 ): number {
   const { S, P, M, ma, mb, mr, allowed, allowedMask, cap, fixedSlot, sessionOf, prevSlot } = model;
   const FAIR_W = 3;
-  const MOVE_W = hasPrev ? 50 : 0;
+  // below one break, so a move that saves a break is worth it; above zero, so the
+  // move budget is not spent on moves that save nothing
+  const MOVE_W = hasPrev ? 0.5 : 0;
   const occ = st.occ;
   let lastIdle = 0;
   // Fast path: each person's occupied slots as bit masks, W words of up to 31 bits
@@ -1189,8 +1191,13 @@ function anneal(
   for (let p = 0; p < P; p++) setBrk(p, brk[p]);
   const TARGETED = 0.9;
   if (mov.length === 0) return total;
+  // What a meeting in slot s adds to the figures' "moved": 1 if it left its previous
+  // slot, and 1 more if it has a fixed table there, since it may take the table of a
+  // meeting that stayed (which then changes table); dropped meetings count too.
+  const moveCount = (i: number, s: number): number =>
+    s === prevSlot[i] ? 0 : (prevSlot[i] !== NONE ? 1 : 0) + (mr[i] !== NONE ? 1 : 0);
   let moved = 0;
-  if (hasPrev) for (let i = 0; i < M; i++) if (prevSlot[i] !== NONE && st.slotOf[i] !== NONE && st.slotOf[i] !== prevSlot[i]) moved++;
+  if (hasPrev) for (let i = 0; i < M; i++) moved += st.slotOf[i] === NONE ? (prevSlot[i] !== NONE ? 1 : 0) : moveCount(i, st.slotOf[i]);
   let cost = total + FAIR_W * excess + MOVE_W * moved;
   let bestCost = cost;
   // the one snapshot buffer (no allocation in the loop); it starts as the input, so an
@@ -1214,7 +1221,7 @@ function anneal(
   // crafc and forum-14) and above 1 they wander far from any good schedule, so their
   // iterations are spent between the two (20 seeds, 13 instances: 178 of 260 runs at
   // the optimum instead of 168; ticf-13crafa and ticf-14crafa 20/20 instead of 18/20).
-  const T0 = small ? 1 : 2;
+  const T0 = hasPrev ? 0.5 : small ? 1 : 2;
   const T1 = small ? 0.25 : 0.03;
   const mark = new Int32Array(M);
   const pmark = new Int32Array(P);
@@ -1443,7 +1450,7 @@ function anneal(
         oldB[nParts] = brk[p];
         oldI[nParts++] = idleOf[p];
       }
-      if (hasPrev && prevSlot[x] !== NONE) movedDelta += (mvTo[k] !== prevSlot[x] ? 1 : 0) - (mvFrom[k] !== prevSlot[x] ? 1 : 0);
+      if (hasPrev) movedDelta += moveCount(x, mvTo[k]) - moveCount(x, mvFrom[k]);
     }
     if (hasPrev && movedDelta > 0 && moved + movedDelta > moveBudget) continue;
     if (useMask) {
