@@ -8,16 +8,20 @@ export interface EventSnapshot {
   meetings: { id: string; participantA: string; participantB: string; priority: number }[];
   /** Placements of the current version, if any. */
   current: { meetingId: string; slotId: string; table: number; pinned: boolean }[];
+  /** Placements that have left the current version since it was made (cancelled meetings). */
+  removed: number;
 }
 
 /**
  * Builds the engine's input. Pinned meetings stay fixed where that is still
  * possible (both people available, slot and table still exist); a pin that has
  * become impossible is released rather than leaving the meeting unplaced.
- * Every current placement is passed as `previous`, so a re-run moves as little
- * as it can, published meetings included.
+ * Every current placement is passed as `previous`, so a re-run stays close to
+ * it, published meetings included: it moves meetings to close the gaps a change
+ * left, at most `maxMoves` of them, by default as many as the change removed
+ * (cancelled meetings, and placed meetings of people no longer confirmed).
  */
-export function toEngineInput(snapshot: EventSnapshot): { input: SchedulingInput; releasedPins: string[] } {
+export function toEngineInput(snapshot: EventSnapshot): { input: SchedulingInput; releasedPins: string[]; maxMoves: number } {
   const slotIds = new Set(snapshot.slots.map((slot) => slot.id));
   const unavailable = new Map(snapshot.participants.map((p) => [p.id, new Set(p.unavailableSlotIds)]));
   const currentByMeeting = new Map(snapshot.current.map((placement) => [placement.meetingId, placement]));
@@ -51,5 +55,6 @@ export function toEngineInput(snapshot: EventSnapshot): { input: SchedulingInput
       previous: previous.length ? previous : undefined,
     },
     releasedPins,
+    maxMoves: snapshot.removed + snapshot.current.filter((placement) => !meetingIds.has(placement.meetingId)).length,
   };
 }

@@ -27,7 +27,7 @@ export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicatio
 
   /** The run row is committed first, then enqueued under its own id; a run whose enqueue was lost is swept up later. */
   async request(event: Event, dto: CreateScheduleRunDto): Promise<RunRow> {
-    const run = await this.schedules.createRun(event.id, dto.timeBudgetMs ?? 5000, dto.seed ?? 1);
+    const run = await this.schedules.createRun(event.id, dto.timeBudgetMs ?? 5000, dto.seed ?? 1, dto.maxMoves ?? null);
     await this.enqueue(run.id).catch((error) => this.logger.warn(`Run ${run.id} not enqueued yet (${error.message}); the sweeper retries`));
     return run;
   }
@@ -55,10 +55,11 @@ export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicatio
       if (run.status === 'done') return { version: run.version! };
       await this.schedules.markRunning(runId);
       const snapshot = await this.schedules.loadSnapshot(run.event_id);
-      const { input, releasedPins } = toEngineInput(snapshot);
+      const { input, releasedPins, maxMoves } = toEngineInput(snapshot);
       let lastWrite = 0;
       const stopTimer = schedulingDuration.startTimer();
-      const result = await solveInThread(input, { timeBudgetMs: run.time_budget_ms, seed: run.seed }, (progress) => {
+      const options = { timeBudgetMs: run.time_budget_ms, seed: run.seed, maxMoves: run.max_moves ?? maxMoves };
+      const result = await solveInThread(input, options, (progress) => {
         if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return;
         lastWrite = Date.now();
         const percent = Math.min(99, Math.round(progress.percent));
@@ -77,6 +78,7 @@ export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicatio
         breakSpread: figures.breakSpread,
         worstParticipantShare: figures.worstParticipantShare,
         moved: figures.moved,
+        maxMoves: options.maxMoves,
         releasedPins: releasedPins.length,
         runTimeMs: figures.runTimeMs,
         unscheduled: result.unplaced.map(({ meetingId, reason, detail }) => ({ meetingId, reason, ...(detail ? { detail } : {}) })),
@@ -114,6 +116,9 @@ export function runView(run: RunRow) {
     status: run.status,
     progress: run.progress,
     attempts: run.attempts,
+    timeBudgetMs: run.time_budget_ms,
+    seed: run.seed,
+    maxMoves: run.max_moves,
     version: run.version,
     result: run.result ?? null,
     error: run.error,

@@ -9,6 +9,14 @@ export class CreateScheduleRunDto {
   @ApiPropertyOptional({ default: 1, description: 'Same data and seed give the same schedule' })
   @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1)
   seed?: number;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'At most this many meetings of the current schedule move to close the gaps left by changes (0: none). Default: as many as the changes since that schedule removed (cancelled meetings, people no longer confirmed). Meetings whose place no longer fits move regardless',
+  })
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  maxMoves?: number;
 }
 
 export class ScheduleQuery {

@@ -14,6 +14,7 @@ export interface RunRow {
   attempts: number;
   time_budget_ms: number;
   seed: number;
+  max_moves: number | null;
   version: number | null;
   result: unknown;
   error: string | null;
@@ -42,10 +43,10 @@ export class ScheduleRepository {
     return this.dataSource.transaction(work);
   }
 
-  async createRun(eventId: string, timeBudgetMs: number, seed: number): Promise<RunRow> {
+  async createRun(eventId: string, timeBudgetMs: number, seed: number, maxMoves: number | null): Promise<RunRow> {
     const [row] = await this.dataSource.query(
-      `INSERT INTO schedule_runs (event_id, time_budget_ms, seed) VALUES ($1, $2, $3) RETURNING *`,
-      [eventId, timeBudgetMs, seed],
+      `INSERT INTO schedule_runs (event_id, time_budget_ms, seed, max_moves) VALUES ($1, $2, $3, $4) RETURNING *`,
+      [eventId, timeBudgetMs, seed, maxMoves],
     );
     return row;
   }
@@ -111,7 +112,12 @@ export class ScheduleRepository {
   }
 
   async loadSnapshot(eventId: string): Promise<EventSnapshot> {
-    const [event] = await this.dataSource.query(`SELECT tables, schedule_version FROM events WHERE id = $1`, [eventId]);
+    const [event] = await this.dataSource.query(
+      `SELECT e.tables, e.schedule_version, COALESCE(v.removed, 0) AS removed
+       FROM events e LEFT JOIN schedule_versions v ON v.event_id = e.id AND v.version = e.schedule_version
+       WHERE e.id = $1`,
+      [eventId],
+    );
     const slots = await this.dataSource.query(
       `SELECT id, session_id AS "sessionId" FROM slots WHERE event_id = $1 ORDER BY starts_at`,
       [eventId],
@@ -137,7 +143,7 @@ export class ScheduleRepository {
        FROM schedule_placements WHERE event_id = $1 AND version = $2`,
       [eventId, event.schedule_version],
     );
-    return { tables: event.tables, slots, participants, meetings, current };
+    return { tables: event.tables, slots, participants, meetings, current, removed: event.removed };
   }
 
   /**

@@ -87,6 +87,31 @@ describe('schedule generation through the queue', () => {
     expect(place(after.meetings)).toEqual(place(before));
   });
 
+  it('a run after a cancellation moves a meeting into the gap it left, as many as were cancelled unless maxMoves says fewer', async () => {
+    const gapByCancellation = async () => {
+      const { event, meetings, slots } = await eventWithMeetings([[0, 1], [0, 2], [0, 3]]);
+      await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+      const placed: { id: string; slotId: string }[] = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body.meetings;
+      const order = (id: string) => slots.findIndex((slot: { id: string }) => slot.id === placed.find((m) => m.id === id)!.slotId);
+      // person 0's three meetings are back to back: cancelling the middle one leaves a gap
+      const [, middle] = meetings.map((m: { id: string }) => m.id).sort((a: string, b: string) => order(a) - order(b));
+      await t.http.patch(`/api/events/${event.id}/meetings/${middle}`).set(organiser()).send({ status: 'cancelled' }).expect(200);
+      return event;
+    };
+    const run = async (eventId: string, body: Record<string, unknown>) =>
+      waitForRun(t, eventId, (await t.http.post(`/api/events/${eventId}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200, ...body })).body.id);
+
+    const closed = await run((await gapByCancellation()).id, {});
+    expect(closed.result).toMatchObject({ scheduled: 2, moved: 1, maxMoves: 1, breaks: 0 });
+    expect(closed.maxMoves).toBeNull();
+    const kept = await run((await gapByCancellation()).id, { maxMoves: 0 });
+    expect(kept.result).toMatchObject({ scheduled: 2, moved: 0, maxMoves: 0, breaks: 1 });
+    expect(kept.maxMoves).toBe(0);
+    const event = await createEvent(t);
+    const bad = await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ maxMoves: -1 });
+    expect(bad.status).toBe(400);
+  });
+
   it('publishing without a schedule is a clear error', async () => {
     const event = await createEvent(t);
     const response = await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser());

@@ -114,6 +114,9 @@ function pickBest(input: SchedulingInput, outs: (SolverOutput | null)[]): Solver
 export function solve(input: SchedulingInput, options: SolveOptions = {}): ScheduleResult {
   const t0 = Date.now();
   validateInput(input);
+  if (options.maxMoves !== undefined && !(Number.isInteger(options.maxMoves) && options.maxMoves >= 0)) {
+    throw new Error(`maxMoves must be a non-negative integer, got ${options.maxMoves}`);
+  }
   options.onProgress?.({ percent: 0, placed: 0, breaks: 0 });
   // The bound first: the search then knows how much of the budget is left (on 10,000
   // people it took 0.9 s, which a margin after the search did not cover).

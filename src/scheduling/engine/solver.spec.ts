@@ -230,6 +230,13 @@ describe('rescheduling with previous', () => {
     // breaks come before moves: the gaps the cancelled meetings left are mostly closed
     const keptBreaks = computeFigures(next, kept, { upperBound: 0, runTimeMs: 0 }).breaks;
     expect(r.figures.breaks).toBeLessThan(keptBreaks / 2);
+    // an organiser who wants the published meetings left alone says so: only the
+    // moves that place strictly more meetings remain
+    const still = solve(next, { seed: 1, maxMoves: 0 });
+    expect(checkHardRules(next, still.placed)).toEqual([]);
+    expect(still.figures.moved).toBeLessThan(r.figures.moved / 10);
+    expect(still.placed.length).toBeGreaterThanOrEqual(kept.length);
+    expect(() => solve(next, { maxMoves: -1 })).toThrow('maxMoves must be a non-negative integer');
   });
 });
 

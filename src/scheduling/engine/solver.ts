@@ -501,7 +501,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   // since breaks come before moves in the objective, but no more of them than the
   // placements the change itself removed (previous meetings no longer requested).
   const known = new Set(input.meetings.map((m) => m.id));
-  const moveBudget = (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
+  const moveBudget = options.maxMoves ?? (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
   // Small events, when asked: annealing first (a good schedule fast), then the
   // exact SAT phase from that schedule for the rest of the budget. The annealer may
   // also end at its iteration budget long before the deadline (with the service's

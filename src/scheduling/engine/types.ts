@@ -126,4 +126,12 @@ export interface SolveOptions {
    * clock) ends the searches.
    */
   threads?: number;
+  /**
+   * With `previous`: at most this many of its meetings move to reduce breaks (0:
+   * none). Default: the placements of `previous` whose meeting is no longer
+   * requested, i.e. no more than the change affected directly. Meetings whose
+   * previous place no longer fits (a participant became unavailable, a table
+   * went) move regardless, and placing strictly more meetings may move others.
+   */
+  maxMoves?: number;
 }
