@@ -83,7 +83,14 @@ export class MeetingsService {
       if (answer !== 'withdraw' && request.direction !== 'received') throw ApiError.conflict('not_recipient', `Only the recipient can ${answer} a request`);
       if (request.status === 'expired') throw ApiError.conflict('request_expired', `This request expired at ${request.expires_at!.toISOString()}`);
       if (request.status !== 'pending') throw ApiError.conflict('request_not_pending', `This request is ${request.status}, not pending`);
-      if (answer === 'accept') this.assertRequestsOpen(event, now);
+      if (answer === 'accept') {
+        this.assertRequestsOpen(event, now);
+        // the rules may have changed since the request (the organiser's type pairs, someone's
+        // organisation or type, the requester's registration): the meeting must obey today's
+        const [requester, recipient] = [parties.get(request.requester_id)!, parties.get(request.recipient_id)!];
+        if (requester.status !== 'confirmed') throw ApiError.conflict('participant_not_confirmed', 'The requester is no longer a confirmed participant');
+        this.assertMayMeet(event, requester, recipient);
+      }
       await this.meetings.setRequestStatus(manager, request.id, ANSWERED_STATUS[answer], now);
       if (answer === 'accept') {
         await explainConstraints(MEETING_CONSTRAINTS, () => this.meetings.insertMeeting(manager, {

@@ -192,6 +192,16 @@ describe('meetings', () => {
       await expectCode(await request(anna, company), 409, 'duplicate_request');
       await expectCode(await request(company, anna), 409, 'duplicate_request');
 
+      // accepting applies the rules of the moment: the organiser forbade the pair since, or someone changed organisation
+      const late = await request(startup, company);
+      await t.http.patch(`/api/events/${event.id}`).set('Authorization', `Bearer ${t.organiserKey}`)
+        .send({ forbiddenTypePairs: [['startup', 'startup'], ['research', 'company'], ['startup', 'company']] }).expect(200);
+      await expectCode(await answer(company, late.body.id, 'accept'), 409, 'forbidden_type_pair');
+      const moved = await request(research, startup);
+      await t.http.patch('/api/me').set(startup.auth).send({ organisation: (await t.http.get('/api/me').set(research.auth)).body.organisation }).expect(200);
+      await expectCode(await answer(startup, moved.body.id, 'accept'), 409, 'same_organisation');
+      expect((await answer(startup, moved.body.id, 'decline')).body.status).toBe('declined');
+
       const other = await createEvent(t);
       const elsewhere = await register(other.slug);
       await expectCode(await request(anna, elsewhere), 404, 'not_found');
