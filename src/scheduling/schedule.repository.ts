@@ -179,6 +179,16 @@ export class ScheduleRepository {
           placed.map((p) => meetingPeople.get(p.meetingId)![0]), placed.map((p) => meetingPeople.get(p.meetingId)![1]),
         ],
       );
+      // Meetings cancelled while the run was solving left the version that was current
+      // then, not this one: they leave it here, and count as removed (a later run may
+      // close their gaps).
+      await manager.query(
+        `WITH gone AS (
+           DELETE FROM schedule_placements p USING meetings m
+           WHERE p.event_id = $1 AND p.version = $2 AND m.id = p.meeting_id AND m.status <> 'active' RETURNING 1)
+         UPDATE schedule_versions SET removed = (SELECT count(*) FROM gone) WHERE event_id = $1 AND version = $2`,
+        [run.event_id, version],
+      );
       await manager.query(`UPDATE events SET schedule_version = $2 WHERE id = $1`, [run.event_id, version]);
       await manager.query(
         `UPDATE schedule_runs SET status = 'done', progress = 100, version = $2, result = $3, finished_at = now(), error = NULL WHERE id = $1`,

@@ -112,6 +112,34 @@ describe('schedule generation through the queue', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('a meeting cancelled while a run is solving is not in the version the run writes', async () => {
+    const { event, meetings } = await eventWithMeetings([[0, 1], [0, 2], [2, 3]]);
+    await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+    const db = t.app.get(DataSource);
+    // hold the event row: the second run solves, then waits to write its version
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [event.id]);
+    const runId = (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id;
+    for (let waiting = 0; waiting === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      [{ waiting }] = await db.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM events WHERE id = $1 FOR UPDATE%'`,
+      );
+    }
+    await t.http.patch(`/api/events/${event.id}/meetings/${meetings[1].id}`).set(organiser()).send({ status: 'cancelled' }).expect(200);
+    await holder.commitTransaction();
+    await holder.release();
+    const run = await waitForRun(t, event.id, runId);
+    expect(run.version).toBe(2);
+    const rows = async (table: string) =>
+      (await db.query(`SELECT meeting_id FROM ${table} WHERE event_id = $1 AND version = 2`, [event.id])).map((r: { meeting_id: string }) => r.meeting_id);
+    expect((await rows('schedule_placements')).sort()).toEqual([meetings[0].id, meetings[2].id].sort());
+    expect(await rows('schedule_attendance')).not.toContain(meetings[1].id);
+    expect(await db.query(`SELECT removed FROM schedule_versions WHERE event_id = $1 ORDER BY version`, [event.id])).toEqual([{ removed: 1 }, { removed: 1 }]);
+  });
+
   it('publishing without a schedule is a clear error', async () => {
     const event = await createEvent(t);
     const response = await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser());
