@@ -157,7 +157,7 @@ export class ScheduleRepository {
     placed: Placement[],
     meetingPeople: Map<string, [string, string]>,
     pinned: Set<string>,
-    result: unknown,
+    result: { scheduled: number } & Record<string, unknown>,
   ): Promise<number> {
     return this.transaction(async (manager) => {
       const [existing] = await manager.query(`SELECT version FROM schedule_versions WHERE run_id = $1`, [run.id]);
@@ -182,17 +182,17 @@ export class ScheduleRepository {
       // Meetings cancelled while the run was solving left the version that was current
       // then, not this one: they leave it here, and count as removed (a later run may
       // close their gaps).
-      await manager.query(
+      const [[{ removed }]] = await manager.query(
         `WITH gone AS (
            DELETE FROM schedule_placements p USING meetings m
            WHERE p.event_id = $1 AND p.version = $2 AND m.id = p.meeting_id AND m.status <> 'active' RETURNING 1)
-         UPDATE schedule_versions SET removed = (SELECT count(*) FROM gone) WHERE event_id = $1 AND version = $2`,
+         UPDATE schedule_versions SET removed = (SELECT count(*) FROM gone) WHERE event_id = $1 AND version = $2 RETURNING removed`,
         [run.event_id, version],
       );
       await manager.query(`UPDATE events SET schedule_version = $2 WHERE id = $1`, [run.event_id, version]);
       await manager.query(
         `UPDATE schedule_runs SET status = 'done', progress = 100, version = $2, result = $3, finished_at = now(), error = NULL WHERE id = $1`,
-        [run.id, version, JSON.stringify(result)],
+        [run.id, version, JSON.stringify(removed ? { ...result, scheduled: result.scheduled - removed, cancelledWhileRunning: removed } : result)],
       );
       return version;
     });

@@ -133,6 +133,7 @@ describe('schedule generation through the queue', () => {
     await holder.release();
     const run = await waitForRun(t, event.id, runId);
     expect(run.version).toBe(2);
+    expect(run.result).toMatchObject({ scheduled: 2, cancelledWhileRunning: 1 });
     const rows = async (table: string) =>
       (await db.query(`SELECT meeting_id FROM ${table} WHERE event_id = $1 AND version = 2`, [event.id])).map((r: { meeting_id: string }) => r.meeting_id);
     expect((await rows('schedule_placements')).sort()).toEqual([meetings[0].id, meetings[2].id].sort());
