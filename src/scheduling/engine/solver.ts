@@ -498,8 +498,9 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   // ---- break minimisation by simulated annealing
   // (one long run beats several short restarts, measured on the b2bsp set)
   // Rescheduling: meetings of `previous` may move to close the gaps a change leaves,
-  // since breaks come before moves in the objective, but no more of them than the
-  // placements the change itself removed (previous meetings no longer requested).
+  // since breaks come before moves in the objective, but at most maxMoves of them, by
+  // default as many as the placements the change itself removed (previous meetings
+  // no longer requested).
   const known = new Set(input.meetings.map((m) => m.id));
   const moveBudget = options.maxMoves ?? (input.previous ?? []).filter((p) => !known.has(p.meetingId)).length;
   // Small events, when asked: annealing first (a good schedule fast), then the
