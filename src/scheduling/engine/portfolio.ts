@@ -92,8 +92,8 @@ parentPort.on('message', (job) => {
 });
 `;
 
-/** The solver's own modules (it imports the SAT phase); the rest of its imports are types only. */
-const SOLVER_MODULES = ['solver', 'breaks-sat', 'sat'];
+/** The solver and the modules it imports (its other imports are types only). */
+const SOLVER_MODULES = ['solver', 'model', 'placement', 'anneal', 'tables', 'breaks-sat', 'sat'];
 
 interface PooledWorker {
   worker: Worker;

@@ -1,7 +1,8 @@
 import { solve, validateInput } from './index';
 import { countBreaks } from './breaks';
 import { generateEvent } from './generator';
-import { cappedIdle, mulberry32 } from './solver';
+import { cappedIdle } from './anneal';
+import { mulberry32 } from './model';
 import { checkHardRules, computeFigures } from './validate';
 import type { Placement, SchedulingInput, SolveOptions } from './types';
 
