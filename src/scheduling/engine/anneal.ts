@@ -97,6 +97,10 @@ export function anneal(
   if (!useMask) W = 0;
   const slotOfBit = new Int32Array(W * 32);
   if (useMask) for (let s = 0; s < S; s++) slotOfBit[wordOf[s] * 32 + bitOf[s]] = s;
+  // each meeting's usable slots in the same words: a targeted move picks its slot with bit operations
+  const allowBits = new Int32Array(M * W);
+  if (useMask) for (let i = 0; i < M; i++) for (const s of allowed[i]) allowBits[i * W + wordOf[s]] |= 1 << bitOf[s];
+  const cand = new Int32Array(W);
   const pMask = new Int32Array(P * W);
   const setMasks = () => {
     pMask.fill(0);
@@ -408,11 +412,37 @@ export function anneal(
         const hi = M_MIN(S - 1, last + 1);
         let nC = 0;
         s2 = NONE;
-        for (let s = lo; s <= hi; s++) {
-          if (occ[row + s] || !allowedMask[m * S + s]) continue;
-          if (rnd() * ++nC < 1) s2 = s;
+        if (useMask) {
+          // slots lo..hi where p is free and m may go, word by word (a word holds consecutive slots)
+          const w0 = wordOf[lo];
+          const w1 = wordOf[hi];
+          for (let w = w0; w <= w1; w++) {
+            // bits a..b of this word (allowBits has no bits beyond a word's slots)
+            const a = w === w0 ? bitOf[lo] : 0;
+            const b = w === w1 ? bitOf[hi] : 30;
+            cand[w] = ~pMask[p * W + w] & allowBits[m * W + w] & (((2 << b) - 1) ^ ((1 << a) - 1));
+            nC += popcount(cand[w]);
+          }
+          if (nC === 0) continue;
+          let k = M_FLOOR(rnd() * nC);
+          for (let w = w0; ; w++) {
+            const c = popcount(cand[w]);
+            if (k >= c) {
+              k -= c;
+              continue;
+            }
+            let mm = cand[w];
+            while (k-- > 0) mm &= mm - 1;
+            s2 = slotOfBit[w * 32 + 31 - M_CLZ32(mm & -mm)];
+            break;
+          }
+        } else {
+          for (let s = lo; s <= hi; s++) {
+            if (occ[row + s] || !allowedMask[m * S + s]) continue;
+            if (rnd() * ++nC < 1) s2 = s;
+          }
+          if (s2 === NONE) continue;
         }
-        if (s2 === NONE) continue;
       } else {
         m = mov[M_FLOOR(rnd() * mov.length)];
         const al = allowed[m];
