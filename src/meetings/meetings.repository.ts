@@ -202,6 +202,10 @@ export class MeetingsRepository {
     return this.dataSource.query(`${SELECT_MEETING} WHERE m.event_id = $1 AND m.status = 'active' ORDER BY m.created_at, m.id`, [eventId]);
   }
 
+  async lockEventShared(manager: EntityManager, eventId: string): Promise<void> {
+    await manager.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [eventId]);
+  }
+
   async lockMeeting(manager: EntityManager, eventId: string, meetingId: string): Promise<{ status: string; request_id: string | null } | null> {
     const [row] = await manager.query(`SELECT status, request_id FROM meetings WHERE id = $1 AND event_id = $2 FOR UPDATE`, [meetingId, eventId]);
     return row ?? null;

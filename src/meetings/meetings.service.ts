@@ -128,6 +128,10 @@ export class MeetingsService {
 
   async cancelMeeting(event: Event, meetingId: string): Promise<MeetingRow> {
     return this.meetings.transaction(async (manager) => {
+      // The event row first, as publishing and saving a schedule version take it: a
+      // version being written is then complete before this meeting leaves it (the
+      // trigger takes it out of the current version), and the order never deadlocks.
+      await this.meetings.lockEventShared(manager, event.id);
       const meeting = await this.meetings.lockMeeting(manager, event.id, meetingId);
       if (!meeting) throw ApiError.notFound('Meeting');
       if (meeting.status === 'cancelled') throw ApiError.conflict('meeting_already_cancelled', 'This meeting is already cancelled');

@@ -141,6 +141,27 @@ describe('schedule generation through the queue', () => {
     expect(await db.query(`SELECT removed FROM schedule_versions WHERE event_id = $1 ORDER BY version`, [event.id])).toEqual([{ removed: 1 }, { removed: 1 }]);
   });
 
+  it('cancelling a meeting waits while a schedule version is being written, so it leaves that version', async () => {
+    const { event, meetings } = await eventWithMeetings([[0, 1], [2, 3]]);
+    await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+    // a transaction that holds the event row as saving a version does
+    const writer = t.app.get(DataSource).createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    await writer.query(`SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, [event.id]);
+    let answered = false;
+    const cancel = t.http.patch(`/api/events/${event.id}/meetings/${meetings[0].id}`).set(organiser()).send({ status: 'cancelled' })
+      .then((response) => {
+        answered = true;
+        return response;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    await writer.commitTransaction();
+    await writer.release();
+    expect((await cancel).status).toBe(200);
+  });
+
   it('publishing without a schedule is a clear error', async () => {
     const event = await createEvent(t);
     const response = await t.http.post(`/api/events/${event.id}/schedule/publish`).set(organiser());
