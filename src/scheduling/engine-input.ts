@@ -10,6 +10,13 @@ export interface EventSnapshot {
   current: { meetingId: string; slotId: string; table: number; pinned: boolean }[];
   /** Placements that have left the current version since it was made (cancelled meetings). */
   removed: number;
+  /** The current version and its count of manual edits when this was read. */
+  stamp: VersionStamp;
+}
+
+export interface VersionStamp {
+  version: number | null;
+  edits: number;
 }
 
 /**

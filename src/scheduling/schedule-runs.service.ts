@@ -14,6 +14,8 @@ export interface ScheduleRunJob {
 
 const PROGRESS_WRITE_MS = 500;
 const SWEEP_MS = 60_000;
+/** Times a run solves again because the schedule was edited meanwhile, before it gives up. */
+const STALE_ATTEMPTS = 3;
 
 @Injectable()
 export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,37 +56,49 @@ export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicatio
       const run = (await this.schedules.findRun(runId))!;
       if (run.status === 'done') return { version: run.version! };
       await this.schedules.markRunning(runId);
-      const snapshot = await this.schedules.loadSnapshot(run.event_id);
-      const { input, releasedPins, maxMoves } = toEngineInput(snapshot);
-      let lastWrite = 0;
-      const stopTimer = schedulingDuration.startTimer();
-      const options = { timeBudgetMs: run.time_budget_ms, seed: run.seed, maxMoves: run.max_moves ?? maxMoves };
-      const result = await solveInThread(input, options, (progress) => {
-        if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return;
-        lastWrite = Date.now();
-        const percent = Math.min(99, Math.round(progress.percent));
-        void Promise.all([this.schedules.setProgress(runId, percent), reportProgress(percent)]).catch(() => undefined);
-      });
-      stopTimer();
-      const people = new Map(snapshot.meetings.map((meeting) => [meeting.id, [meeting.participantA, meeting.participantB] as [string, string]]));
-      const pinned = new Set(snapshot.current.filter((p) => p.pinned && !releasedPins.includes(p.meetingId)).map((p) => p.meetingId));
-      const { figures } = result;
-      const version = await this.schedules.saveVersion(run, result.placed, people, pinned, {
-        requested: figures.requested,
-        scheduled: figures.placed,
-        upperBound: figures.upperBound,
-        breaks: figures.breaks,
-        maxBreaks: figures.maxBreaks,
-        breakSpread: figures.breakSpread,
-        worstParticipantShare: figures.worstParticipantShare,
-        moved: figures.moved,
-        maxMoves: options.maxMoves,
-        releasedPins: releasedPins.length,
-        runTimeMs: figures.runTimeMs,
-        unscheduled: result.unplaced.map(({ meetingId, reason, detail }) => ({ meetingId, reason, ...(detail ? { detail } : {}) })),
-      });
-      return { version };
+      // An organiser's edit of the current version while the engine runs would be lost
+      // in the version it writes: then it reads the event again and solves again.
+      for (let attempt = 1; ; attempt++) {
+        const version = await this.solveAndSave(run, reportProgress);
+        if (version !== null) return { version };
+        if (attempt === STALE_ATTEMPTS) {
+          throw new Error(`the schedule was edited while the run was solving, ${STALE_ATTEMPTS} times in a row: start the run again`);
+        }
+        this.logger.log(`Run ${runId}: the schedule was edited while solving; solving again`);
+      }
     });
+  }
+
+  private async solveAndSave(run: RunRow, reportProgress: (percent: number) => Promise<void>): Promise<number | null> {
+    const snapshot = await this.schedules.loadSnapshot(run.event_id);
+    const { input, releasedPins, maxMoves } = toEngineInput(snapshot);
+    let lastWrite = 0;
+    const stopTimer = schedulingDuration.startTimer();
+    const options = { timeBudgetMs: run.time_budget_ms, seed: run.seed, maxMoves: run.max_moves ?? maxMoves };
+    const result = await solveInThread(input, options, (progress) => {
+      if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return;
+      lastWrite = Date.now();
+      const percent = Math.min(99, Math.round(progress.percent));
+      void Promise.all([this.schedules.setProgress(run.id, percent), reportProgress(percent)]).catch(() => undefined);
+    });
+    stopTimer();
+    const people = new Map(snapshot.meetings.map((meeting) => [meeting.id, [meeting.participantA, meeting.participantB] as [string, string]]));
+    const pinned = new Set(snapshot.current.filter((p) => p.pinned && !releasedPins.includes(p.meetingId)).map((p) => p.meetingId));
+    const { figures } = result;
+    return this.schedules.saveVersion(run, result.placed, people, pinned, {
+      requested: figures.requested,
+      scheduled: figures.placed,
+      upperBound: figures.upperBound,
+      breaks: figures.breaks,
+      maxBreaks: figures.maxBreaks,
+      breakSpread: figures.breakSpread,
+      worstParticipantShare: figures.worstParticipantShare,
+      moved: figures.moved,
+      maxMoves: options.maxMoves,
+      releasedPins: releasedPins.length,
+      runTimeMs: figures.runTimeMs,
+      unscheduled: result.unplaced.map(({ meetingId, reason, detail }) => ({ meetingId, reason, ...(detail ? { detail } : {}) })),
+    }, snapshot.stamp);
   }
 
   markFailed(runId: string, error: Error): Promise<void> {

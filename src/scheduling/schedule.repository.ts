@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Placement } from './engine';
-import { EventSnapshot } from './engine-input';
+import { EventSnapshot, VersionStamp } from './engine-input';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -113,7 +113,7 @@ export class ScheduleRepository {
 
   async loadSnapshot(eventId: string): Promise<EventSnapshot> {
     const [event] = await this.dataSource.query(
-      `SELECT e.tables, e.schedule_version, COALESCE(v.removed, 0) AS removed
+      `SELECT e.tables, e.schedule_version, COALESCE(v.removed, 0) AS removed, COALESCE(v.edits, 0) AS edits
        FROM events e LEFT JOIN schedule_versions v ON v.event_id = e.id AND v.version = e.schedule_version
        WHERE e.id = $1`,
       [eventId],
@@ -143,14 +143,17 @@ export class ScheduleRepository {
        FROM schedule_placements WHERE event_id = $1 AND version = $2`,
       [eventId, event.schedule_version],
     );
-    return { tables: event.tables, slots, participants, meetings, current, removed: event.removed };
+    const stamp = { version: event.schedule_version, edits: event.edits };
+    return { tables: event.tables, slots, participants, meetings, current, removed: event.removed, stamp };
   }
 
   /**
    * Writes the run's schedule as a new version and makes it current, all in one
    * transaction: readers see the old version or the new one, never a mix. A run
    * that already wrote its version (a retry after a crash at the last moment, or
-   * a duplicate) writes nothing again.
+   * a duplicate) writes nothing again. Returns null, writing nothing, when the
+   * current version is no longer the one the run read (`stamp`): the organiser
+   * edited it meanwhile, and the run must read it again.
    */
   async saveVersion(
     run: RunRow,
@@ -158,11 +161,21 @@ export class ScheduleRepository {
     meetingPeople: Map<string, [string, string]>,
     pinned: Set<string>,
     result: { scheduled: number } & Record<string, unknown>,
-  ): Promise<number> {
+    stamp: VersionStamp,
+  ): Promise<number | null> {
     return this.transaction(async (manager) => {
       const [existing] = await manager.query(`SELECT version FROM schedule_versions WHERE run_id = $1`, [run.id]);
       if (existing) return existing.version;
       await manager.query(`SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, [run.event_id]);
+      // read after the lock, in a statement of its own: one that waited for the lock
+      // would see the edit count as it was before the wait
+      const [now] = await manager.query(
+        `SELECT e.schedule_version AS version, COALESCE(v.edits, 0) AS edits
+         FROM events e LEFT JOIN schedule_versions v ON v.event_id = e.id AND v.version = e.schedule_version
+         WHERE e.id = $1`,
+        [run.event_id],
+      );
+      if (now.version !== stamp.version || now.edits !== stamp.edits) return null;
       const [{ version }] = await manager.query(
         `INSERT INTO schedule_versions (event_id, version, run_id)
          SELECT $1, COALESCE(max(version), 0) + 1, $2 FROM schedule_versions WHERE event_id = $1

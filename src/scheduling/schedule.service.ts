@@ -72,12 +72,17 @@ export class ScheduleService {
    * availability and table range checks are here.
    */
   async adjust(event: Event, meetingId: string, change: PlacementChange): Promise<void> {
-    const { schedule_version: version, published_version: publishedVersion } = await this.schedules.versions(event.id);
-    if (version === null) throw noSchedule();
     if (change.table !== undefined && (change.table < 1 || change.table > event.tables)) {
       throw ApiError.validation({ table: [`table must be between 1 and ${event.tables}`] });
     }
     await explainConstraints(PLACEMENT_CONSTRAINTS, () => this.schedules.transaction(async (manager) => {
+      // the event row first, as writing a version does: an edit waits for a version
+      // being written and then edits that one
+      const [{ schedule_version: version, published_version: publishedVersion }] = await manager.query(
+        `SELECT schedule_version, published_version FROM events WHERE id = $1 FOR SHARE`,
+        [event.id],
+      );
+      if (version === null) throw noSchedule();
       const [current] = await manager.query(
         `SELECT slot_id, table_no FROM schedule_placements WHERE event_id = $1 AND version = $2 AND meeting_id = $3 FOR UPDATE`,
         [event.id, version, meetingId],
@@ -115,6 +120,8 @@ export class ScheduleService {
           [event.id, version, meetingId, slotId, table, change.pinned ?? true, meeting.participant_a, meeting.participant_b],
         );
       }
+      // a run solving from this version meanwhile sees the count change and solves again
+      await manager.query(`UPDATE schedule_versions SET edits = edits + 1 WHERE event_id = $1 AND version = $2`, [event.id, version]);
     }));
   }
 

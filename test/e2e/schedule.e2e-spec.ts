@@ -141,6 +141,32 @@ describe('schedule generation through the queue', () => {
     expect(await db.query(`SELECT removed FROM schedule_versions WHERE event_id = $1 ORDER BY version`, [event.id])).toEqual([{ removed: 1 }, { removed: 1 }]);
   });
 
+  it('an organiser edit made while a run is solving is not lost: the run solves again from the edited schedule', async () => {
+    const { event, meetings, slots } = await eventWithMeetings([[0, 1], [2, 3]]);
+    await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
+    const before: { id: string; slotId: string }[] = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body.meetings;
+    const free = slots.find((slot: { id: string }) => !before.some((m) => m.slotId === slot.id)).id;
+    const db = t.app.get(DataSource);
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [event.id]);
+    const runId = (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id;
+    for (let waiting = 0; waiting === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM events WHERE id = $1 FOR UPDATE%'`);
+    }
+    // the run has read the schedule and solved; now the organiser's edit commits (as adjust writes it)
+    await holder.query(`UPDATE schedule_placements SET slot_id = $3, pinned = true WHERE event_id = $1 AND version = 1 AND meeting_id = $2`, [event.id, meetings[0].id, free]);
+    await holder.query(`UPDATE schedule_versions SET edits = edits + 1 WHERE event_id = $1 AND version = 1`, [event.id]);
+    await holder.commitTransaction();
+    await holder.release();
+    expect(await waitForRun(t, event.id, runId)).toMatchObject({ status: 'done', version: 2 });
+    const after = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body;
+    expect(after.version).toBe(2);
+    expect(after.meetings.find((m: { id: string }) => m.id === meetings[0].id)).toMatchObject({ slotId: free, pinned: true });
+  });
+
   it('cancelling a meeting waits while a schedule version is being written, so it leaves that version', async () => {
     const { event, meetings } = await eventWithMeetings([[0, 1], [2, 3]]);
     await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
