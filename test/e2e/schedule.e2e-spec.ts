@@ -28,6 +28,30 @@ describe('schedule generation through the queue', () => {
     return { event, registrations, meetings, slots };
   }
 
+  /**
+   * Starts a run while a transaction holds the event row: the run reads the event
+   * and solves, then waits to write its version until the returned holder commits.
+   */
+  async function runWaitingToWrite(eventId: string) {
+    const db = t.app.get(DataSource);
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [eventId]);
+    const runId = (await t.http.post(`/api/events/${eventId}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id;
+    for (let waiting = 0; waiting === 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      [{ waiting }] = await db.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM events WHERE id = $1 FOR UPDATE%'`,
+      );
+    }
+    const release = async () => {
+      await holder.commitTransaction();
+      await holder.release();
+    };
+    return { db, holder, runId, release };
+  }
+
   it('runs as a job, reports figures, stores a version, publishes it to participants', async () => {
     const { event, registrations, slots } = await eventWithMeetings([[0, 1], [0, 2], [0, 3], [1, 2], [3, 4], [4, 5]]);
     expect((await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body).toEqual({ version: null, publishedVersion: null, meetings: [] });
@@ -115,22 +139,9 @@ describe('schedule generation through the queue', () => {
   it('a meeting cancelled while a run is solving is not in the version the run writes', async () => {
     const { event, meetings } = await eventWithMeetings([[0, 1], [0, 2], [2, 3]]);
     await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
-    const db = t.app.get(DataSource);
-    // hold the event row: the second run solves, then waits to write its version
-    const holder = db.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [event.id]);
-    const runId = (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id;
-    for (let waiting = 0; waiting === 0; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [{ waiting }] = await db.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM events WHERE id = $1 FOR UPDATE%'`,
-      );
-    }
+    const { db, runId, release } = await runWaitingToWrite(event.id);
     await t.http.patch(`/api/events/${event.id}/meetings/${meetings[1].id}`).set(organiser()).send({ status: 'cancelled' }).expect(200);
-    await holder.commitTransaction();
-    await holder.release();
+    await release();
     const run = await waitForRun(t, event.id, runId);
     expect(run.version).toBe(2);
     expect(run.result).toMatchObject({ scheduled: 2, cancelledWhileRunning: 1 });
@@ -146,21 +157,11 @@ describe('schedule generation through the queue', () => {
     await waitForRun(t, event.id, (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id);
     const before: { id: string; slotId: string }[] = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body.meetings;
     const free = slots.find((slot: { id: string }) => !before.some((m) => m.slotId === slot.id)).id;
-    const db = t.app.get(DataSource);
-    const holder = db.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT 1 FROM events WHERE id = $1 FOR SHARE`, [event.id]);
-    const runId = (await t.http.post(`/api/events/${event.id}/schedule-runs`).set(organiser()).send({ timeBudgetMs: 200 })).body.id;
-    for (let waiting = 0; waiting === 0; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM events WHERE id = $1 FOR UPDATE%'`);
-    }
+    const { holder, runId, release } = await runWaitingToWrite(event.id);
     // the run has read the schedule and solved; now the organiser's edit commits (as adjust writes it)
     await holder.query(`UPDATE schedule_placements SET slot_id = $3, pinned = true WHERE event_id = $1 AND version = 1 AND meeting_id = $2`, [event.id, meetings[0].id, free]);
     await holder.query(`UPDATE schedule_versions SET edits = edits + 1 WHERE event_id = $1 AND version = 1`, [event.id]);
-    await holder.commitTransaction();
-    await holder.release();
+    await release();
     expect(await waitForRun(t, event.id, runId)).toMatchObject({ status: 'done', version: 2 });
     const after = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body;
     expect(after.version).toBe(2);
