@@ -4,7 +4,7 @@
  *  - the exhaustive optimum's schedule obeys the hard rules;
  *  - the solver (./index solve) obeys the hard rules, places the optimum
  *    number when all priorities are equal, never more than the bound, and its
- *    figures agree with validate.ts.
+ *    figures agree with validate.ts; rescheduling loses no surviving meeting.
  */
 import fc from 'fast-check';
 import { boundDetails, prepare, upperBound } from './bound';
@@ -275,6 +275,26 @@ describeSolver('solver on tiny instances (./index solve)', () => {
       { seed: 43, numRuns: 60 * RUNS, ...limits },
     );
     expect(stats.compared).toBeGreaterThan(30 * RUNS);
+  });
+
+  it('rescheduling: hard rules hold, no surviving meeting is lost, and maxMoves 0 on an unchanged event moves nothing', () => {
+    fc.assert(
+      fc.property(instanceArb(4, 7), fc.nat(), sometimes(fc.integer({ min: 0, max: 3 }), 1), (input, dropMask, maxMoves) => {
+        const first = solve!(input, { seed: 1, timeBudgetMs: BUDGET_MS });
+        const meetings = input.meetings.filter((_, i) => !(dropMask & (1 << i)));
+        const next: SchedulingInput = { ...input, meetings, previous: first.placed };
+        const res = solve!(next, { seed: 2, timeBudgetMs: BUDGET_MS, ...(maxMoves !== null ? { maxMoves } : {}) });
+        checkResult(next, res);
+        // every surviving placement still fits (the change only removed meetings)
+        const kept = first.placed.filter((p) => meetings.some((m) => m.id === p.meetingId)).length;
+        expect(res.placed.length).toBeGreaterThanOrEqual(kept);
+        if (first.unplaced.length === 0) {
+          const same = solve!({ ...input, previous: first.placed }, { seed: 2, timeBudgetMs: BUDGET_MS, maxMoves: 0 });
+          expect(same.figures.moved).toBe(0);
+        }
+      }),
+      { seed: 45, numRuns: 60 * RUNS, ...limits },
+    );
   });
 
   it('regression: a higher-priority meeting moves to make room for a lower one (found by the property above)', () => {
