@@ -180,11 +180,15 @@ export function anneal(
   for (let p = 0; p < P; p++) setBrk(p, brk[p]);
   const TARGETED = 0.9;
   if (mov.length === 0) return total;
-  // What a meeting in slot s adds to the figures' "moved": 1 if it left its previous
-  // slot, and 1 more if it has a fixed table there, since it may take the table of a
-  // meeting that stayed (which then changes table); dropped meetings count too.
+  // What a meeting of `previous` in slot s adds to the figures' "moved": 1 if it left
+  // its previous slot, and 1 more if it has a fixed table there, since it may take the
+  // table of a meeting that stayed (which then changes table); dropped meetings count
+  // too. A newly placed meeting may also push a meeting off its table, but that move
+  // places one more meeting, so it is not charged to the budget (with a charge, 300
+  // people whose first schedule left many meetings out had their budget used up by
+  // the new ones before the annealing began).
   const moveCount = (i: number, s: number): number =>
-    s === prevSlot[i] ? 0 : (prevSlot[i] !== NONE ? 1 : 0) + (mr[i] !== NONE ? 1 : 0);
+    s === prevSlot[i] || prevSlot[i] === NONE ? 0 : 1 + (mr[i] !== NONE ? 1 : 0);
   let moved = 0;
   if (hasPrev) for (let i = 0; i < M; i++) moved += st.slotOf[i] === NONE ? (prevSlot[i] !== NONE ? 1 : 0) : moveCount(i, st.slotOf[i]);
   let cost = total + FAIR_W * excess + MOVE_W * moved;
