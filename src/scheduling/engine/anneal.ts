@@ -101,6 +101,19 @@ export function anneal(
   const allowBits = new Int32Array(M * W);
   if (useMask) for (let i = 0; i < M; i++) for (const s of allowed[i]) allowBits[i * W + wordOf[s]] |= 1 << bitOf[s];
   const cand = new Int32Array(W);
+  /** The slot of the k-th set bit (from 0) of the words masks[base + w0], masks[base + w0 + 1], ... */
+  const kthSlot = (masks: Int32Array, base: number, w0: number, k: number): number => {
+    for (let w = w0; ; w++) {
+      let mm = masks[base + w];
+      const c = popcount(mm);
+      if (k >= c) {
+        k -= c;
+        continue;
+      }
+      while (k-- > 0) mm &= mm - 1;
+      return slotOfBit[w * 32 + 31 - M_CLZ32(mm & -mm)];
+    }
+  };
   const pMask = new Int32Array(P * W);
   const setMasks = () => {
     pMask.fill(0);
@@ -393,19 +406,8 @@ export function anneal(
         }
         let pickK = M_FLOOR(rnd() * nOcc);
         m = -1;
-        if (useMask) {
-          for (let w = 0; w < W; w++) {
-            let mm = pMask[p * W + w];
-            const c = popcount(mm);
-            if (pickK >= c) {
-              pickK -= c;
-              continue;
-            }
-            while (pickK-- > 0) mm &= mm - 1;
-            m = occ[row + slotOfBit[w * 32 + 31 - M_CLZ32(mm & -mm)]] - 1;
-            break;
-          }
-        } else {
+        if (useMask) m = occ[row + kthSlot(pMask, p * W, 0, pickK)] - 1;
+        else {
           for (let s = first; s <= last; s++) if (occ[row + s] && pickK-- === 0) {
             m = occ[row + s] - 1;
             break;
@@ -428,18 +430,7 @@ export function anneal(
             nC += popcount(cand[w]);
           }
           if (nC === 0) continue;
-          let k = M_FLOOR(rnd() * nC);
-          for (let w = w0; ; w++) {
-            const c = popcount(cand[w]);
-            if (k >= c) {
-              k -= c;
-              continue;
-            }
-            let mm = cand[w];
-            while (k-- > 0) mm &= mm - 1;
-            s2 = slotOfBit[w * 32 + 31 - M_CLZ32(mm & -mm)];
-            break;
-          }
+          s2 = kthSlot(cand, 0, w0, M_FLOOR(rnd() * nC));
         } else {
           for (let s = lo; s <= hi; s++) {
             if (occ[row + s] || !allowedMask[m * S + s]) continue;
