@@ -111,13 +111,19 @@ export class ScheduleRepository {
     }
   }
 
-  async loadSnapshot(eventId: string): Promise<EventSnapshot> {
-    const [event] = await this.dataSource.query(
-      `SELECT e.tables, e.schedule_version, COALESCE(v.removed, 0) AS removed, COALESCE(v.edits, 0) AS edits
+  /** The event's tables and current version, with that version's removed placements and manual edits. */
+  private async currentVersion(eventId: string, manager = this.dataSource.manager) {
+    const [row] = await manager.query(
+      `SELECT e.tables, e.schedule_version AS version, COALESCE(v.removed, 0) AS removed, COALESCE(v.edits, 0) AS edits
        FROM events e LEFT JOIN schedule_versions v ON v.event_id = e.id AND v.version = e.schedule_version
        WHERE e.id = $1`,
       [eventId],
     );
+    return row as { tables: number; version: number | null; removed: number; edits: number };
+  }
+
+  async loadSnapshot(eventId: string): Promise<EventSnapshot> {
+    const event = await this.currentVersion(eventId);
     const slots = await this.dataSource.query(
       `SELECT id, session_id AS "sessionId" FROM slots WHERE event_id = $1 ORDER BY starts_at`,
       [eventId],
@@ -138,12 +144,12 @@ export class ScheduleRepository {
        WHERE m.event_id = $1 AND m.status = 'active' ORDER BY m.created_at, m.id`,
       [eventId],
     );
-    const current = event.schedule_version === null ? [] : await this.dataSource.query(
+    const current = event.version === null ? [] : await this.dataSource.query(
       `SELECT meeting_id AS "meetingId", slot_id AS "slotId", table_no AS "table", pinned
        FROM schedule_placements WHERE event_id = $1 AND version = $2`,
-      [eventId, event.schedule_version],
+      [eventId, event.version],
     );
-    const stamp = { version: event.schedule_version, edits: event.edits };
+    const stamp = { version: event.version, edits: event.edits };
     return { tables: event.tables, slots, participants, meetings, current, removed: event.removed, stamp };
   }
 
@@ -169,12 +175,7 @@ export class ScheduleRepository {
       await manager.query(`SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, [run.event_id]);
       // read after the lock, in a statement of its own: one that waited for the lock
       // would see the edit count as it was before the wait
-      const [now] = await manager.query(
-        `SELECT e.schedule_version AS version, COALESCE(v.edits, 0) AS edits
-         FROM events e LEFT JOIN schedule_versions v ON v.event_id = e.id AND v.version = e.schedule_version
-         WHERE e.id = $1`,
-        [run.event_id],
-      );
+      const now = await this.currentVersion(run.event_id, manager);
       if (now.version !== stamp.version || now.edits !== stamp.edits) return null;
       const [{ version }] = await manager.query(
         `INSERT INTO schedule_versions (event_id, version, run_id)

@@ -271,8 +271,8 @@ function reschedule(): void {
     const r = solve(next, { seed: 1, timeBudgetMs: GEN_BUDGET_MS });
     const ms = Date.now() - t0;
     const v = checkHardRules(next, r.placed);
-    const keptBefore = first.placed.length - placedAffected;
     const kept = first.placed.filter((p) => !affected.has(p.meetingId));
+    const keptBefore = kept.length;
     const keptBreaks = computeFigures(next, kept, { upperBound: 0, runTimeMs: 0 }).breaks;
     const nowById = new Map(r.placed.map((p) => [p.meetingId, p]));
     let slotMoves = 0;
