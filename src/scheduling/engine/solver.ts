@@ -21,7 +21,8 @@
  *     full slot is added as a second seed) plus rare whole-slot permutations.
  *     Most moves are targeted at people with breaks. The set of placed meetings
  *     never changes here. Cost = breaks + 3 * breaks above maxBreakSpread per
- *     person (+ 0.5 per meeting of `previous` moved away from its slot); idle
+ *     person (+ 0.5 per meeting of `previous` moved away from its slot, for
+ *     acceptance only: the state kept has the fewest breaks, then moves); idle
  *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
  *     search. Deltas are computed on the few people a move touches (from
  *     per-person bit masks of occupied slots, whole sessions in 31-bit words:
