@@ -21,7 +21,7 @@ export enum SatResult {
 }
 
 const REASON_NONE = -1;
-// reason codes: >= 0 clause offset in the arena; <= -2 binary (-2 - otherLiteral); card reasons are in cardReason[]
+// reason codes: >= 0 clause offset in the arena; <= -2 binary (-2 - otherLiteral); card reasons are in cardOf[]
 const binReason = (lit: number) => -2 - lit;
 
 export class Sat {
@@ -34,6 +34,8 @@ export class Sat {
   /** offsets of the learnt clauses not deleted */
   private learnts: number[] = [];
   private watches: number[][] = [];
+  /** used length of each watch list (shrinking a JS array's length is slow) */
+  private wLen = new Int32Array(0);
   private bins: number[][] = [];
   private cardsOf: number[][] = [];
   // cardsOf flattened (rebuilt by solve when cards were added): the hot loops read these
@@ -46,7 +48,12 @@ export class Sat {
   private value = new Int8Array(0); // per literal: 1 true, -1 false, 0 unassigned
   private level = new Int32Array(0);
   private reason = new Int32Array(0);
-  private cardReason: (Int32Array | null)[] = [];
+  /** per variable: 1 + the at-most-k constraint that set it false, or 0 */
+  private cardOf = new Int32Array(0);
+  /** per variable: its index on the trail (orders a card's true literals before the one they set) */
+  private trailPos = new Int32Array(0);
+  /** antecedent()'s output */
+  private ante = new Int32Array(0);
   private trail = new Int32Array(0);
   private trailLen = 0;
   private qhead = 0;
@@ -73,7 +80,6 @@ export class Sat {
     this.watches.push([], []);
     this.bins.push([], []);
     this.cardsOf.push([], []);
-    this.cardReason.push(null);
     this.cardsDirty = true; // cardStart must cover the new literals
     return v;
   }
@@ -88,8 +94,12 @@ export class Sat {
       return b;
     };
     this.value = grow(this.value, 2 * n);
+    this.wLen = grow(this.wLen, 2 * n);
     this.level = grow(this.level, n);
     this.reason = grow(this.reason, n);
+    this.cardOf = grow(this.cardOf, n);
+    this.trailPos = grow(this.trailPos, n);
+    this.ante = grow(this.ante, n);
     this.trail = grow(this.trail, n);
     this.activity = grow(this.activity, n);
     this.phase = grow(this.phase, n);
@@ -124,7 +134,7 @@ export class Sat {
       return;
     }
     if (c.length === 1) {
-      this.assign(c[0], REASON_NONE, null);
+      this.assign(c[0], REASON_NONE);
       if (this.propagate() !== null) this.unsatAtRoot = true;
       return;
     }
@@ -156,7 +166,7 @@ export class Sat {
     this.cardsDirty = true;
     if (count > k) this.unsatAtRoot = true;
     else if (count === k && !this.unsatAtRoot) {
-      for (const l of lits) if (this.value[l] === 0) this.assign(l ^ 1, REASON_NONE, null);
+      for (const l of lits) if (this.value[l] === 0) this.assign(l ^ 1, REASON_NONE);
       if (this.propagate() !== null) this.unsatAtRoot = true;
     }
   }
@@ -179,18 +189,30 @@ export class Sat {
     for (let i = 0; i < n; i++) this.mem[cr + HDR + i] = c[i];
     this.memLen += n + HDR;
     if (learnt) this.learnts.push(cr);
-    this.watches[c[0] ^ 1].push(cr, c[1]);
-    this.watches[c[1] ^ 1].push(cr, c[0]);
+    this.watch(c[0] ^ 1, cr, c[1]);
+    this.watch(c[1] ^ 1, cr, c[0]);
     return cr;
   }
 
-  private assign(lit: number, reason: number, card: Int32Array | null): void {
+  private watch(lit: number, cr: number, blocker: number): void {
+    const ws = this.watches[lit];
+    const n = this.wLen[lit];
+    if (n === ws.length) ws.push(cr, blocker);
+    else {
+      ws[n] = cr;
+      ws[n + 1] = blocker;
+    }
+    this.wLen[lit] = n + 2;
+  }
+
+  private assign(lit: number, reason: number, card = 0): void {
     const v = lit >> 1;
     this.value[lit] = 1;
     this.value[lit ^ 1] = -1;
     this.level[v] = this.limits.length;
     this.reason[v] = reason;
-    this.cardReason[v] = card;
+    this.cardOf[v] = card;
+    this.trailPos[v] = this.trailLen;
     this.trail[this.trailLen++] = lit;
   }
 
@@ -210,6 +232,7 @@ export class Sat {
     const trail = this.trail;
     const level = this.level;
     const reason = this.reason;
+    const trailPos = this.trailPos;
     const cardCount = this.cardCount;
     const { cardStart, cardList } = this;
     const lvl = this.limits.length;
@@ -234,17 +257,19 @@ export class Sat {
         value[q ^ 1] = -1;
         const v = q >> 1;
         level[v] = lvl;
-        reason[v] = why; // cardReason[v] is already null: backtrack clears it
+        reason[v] = why; // cardOf[v] is already 0: backtrack clears it
+        trailPos[v] = this.trailLen;
         trail[this.trailLen++] = q;
       }
       // long clauses watching the literal ¬p (now false)
       const ws = this.watches[p];
+      const wn = this.wLen[p];
       const falseLit = p ^ 1;
       let j = 0;
       let conflict: number[] | null = null;
       let i = 0;
       // entries are pairs (clause, blocker): a true blocker satisfies the clause without reading it
-      for (; i < ws.length; i += 2) {
+      for (; i < wn; i += 2) {
         const id = ws[i];
         const blocker = ws[i + 1];
         if (value[blocker] === 1) {
@@ -277,7 +302,7 @@ export class Sat {
             mem[c0 + 1] = lk;
             mem[k] = falseLit;
             mem[id + 2] = k - c0;
-            this.watches[lk ^ 1].push(id, first);
+            this.watch(lk ^ 1, id, first);
             found = true;
             break;
           }
@@ -287,12 +312,12 @@ export class Sat {
         ws[j++] = first;
         if (value[first] === -1) {
           conflict = Array.from(mem.subarray(c0, end));
-          for (i += 2; i < ws.length; i++) ws[j++] = ws[i];
+          for (i += 2; i < wn; i++) ws[j++] = ws[i];
           break;
         }
-        this.assign(first, id, null);
+        this.assign(first, id);
       }
-      if (j < ws.length) ws.length = j;
+      this.wLen[p] = j;
       if (conflict) return conflict;
       // at-most-k constraints containing p
       for (let ci = cFrom; ci < cTo; ci++) {
@@ -300,35 +325,43 @@ export class Sat {
         const k = this.cardK[id];
         if (cardCount[id] < k) continue;
         const lits = this.cardLits[id];
-        const trueLits: number[] = [];
-        for (let t = 0; t < lits.length && trueLits.length <= k; t++) if (value[lits[t]] === 1) trueLits.push(lits[t]);
-        if (trueLits.length > k) return trueLits.map((l) => l ^ 1);
-        let reason: Int32Array | null = null;
-        for (let t = 0; t < lits.length; t++) {
-          if (value[lits[t]] !== 0) continue;
-          reason ??= Int32Array.from(trueLits);
-          this.assign(lits[t] ^ 1, REASON_NONE, reason);
+        let nTrue = 0;
+        for (let t = 0; t < lits.length && nTrue <= k; t++) if (value[lits[t]] === 1) nTrue++;
+        if (nTrue > k) {
+          const conflict: number[] = [];
+          for (let t = 0; t < lits.length && conflict.length <= k; t++) if (value[lits[t]] === 1) conflict.push(lits[t] ^ 1);
+          return conflict;
         }
+        // the reason, k true literals, is read back when needed (antecedent)
+        for (let t = 0; t < lits.length; t++) if (value[lits[t]] === 0) this.assign(lits[t] ^ 1, REASON_NONE, id + 1);
       }
     }
     return null;
   }
 
-  /** The literals that imply variable v's value, as false literals of its reason clause (without v's own). */
-  private antecedent(v: number, out: number[]): void {
-    out.length = 0;
-    const card = this.cardReason[v];
-    if (card) {
-      for (let i = 0; i < card.length; i++) out.push(card[i] ^ 1);
-      return;
+  /**
+   * The literals that imply variable v's value, as false literals of its reason
+   * clause (without v's own), into this.ante; returns how many.
+   */
+  private antecedent(v: number): number {
+    const out = this.ante;
+    let n = 0;
+    const card = this.cardOf[v];
+    if (card !== 0) {
+      // the constraint's literals that were true before it set v
+      const lits = this.cardLits[card - 1];
+      const at = this.trailPos[v];
+      for (let i = 0; i < lits.length; i++) if (this.value[lits[i]] === 1 && this.trailPos[lits[i] >> 1] < at) out[n++] = lits[i] ^ 1;
+      return n;
     }
     const r = this.reason[v];
     if (r <= -2) {
-      out.push(-2 - r);
-      return;
+      out[0] = -2 - r;
+      return 1;
     }
     const mem = this.mem;
-    for (let i = r + HDR; i < r + HDR + mem[r]; i++) if (mem[i] >> 1 !== v) out.push(mem[i]);
+    for (let i = r + HDR; i < r + HDR + mem[r]; i++) if (mem[i] >> 1 !== v) out[n++] = mem[i];
+    return n;
   }
 
   private analyze(conflict: number[]): { learnt: number[]; backLevel: number; lbd: number } {
@@ -337,12 +370,14 @@ export class Sat {
     const learnt: number[] = [0];
     let pathC = 0;
     let idx = this.trailLen - 1;
-    let lits = conflict;
+    const lits = this.ante;
+    let n = conflict.length;
+    lits.set(conflict);
     let p = -1;
-    const tmp: number[] = [];
     const toClear: number[] = [];
     for (;;) {
-      for (const q of lits) {
+      for (let t = 0; t < n; t++) {
+        const q = lits[t];
         const v = q >> 1;
         if (seen[v] || this.level[v] === 0) continue;
         seen[v] = 1;
@@ -356,21 +391,20 @@ export class Sat {
       seen[p >> 1] = 0; // resolved away: not part of the learnt clause
       pathC--;
       if (pathC <= 0) break;
-      this.antecedent(p >> 1, tmp);
-      lits = tmp; // read before tmp is refilled: no copy needed
+      n = this.antecedent(p >> 1);
     }
     learnt[0] = p ^ 1;
     // local minimisation: drop literals implied by others in the clause
     let j = 1;
     for (let i = 1; i < learnt.length; i++) {
       const v = learnt[i] >> 1;
-      if (this.reason[v] === REASON_NONE && !this.cardReason[v]) {
+      if (this.reason[v] === REASON_NONE && this.cardOf[v] === 0) {
         learnt[j++] = learnt[i];
         continue;
       }
-      this.antecedent(v, tmp);
+      const na = this.antecedent(v);
       let redundant = true;
-      for (const q of tmp) if (!seen[q >> 1] && this.level[q >> 1] > 0) {
+      for (let t = 0; t < na; t++) if (!seen[lits[t] >> 1] && this.level[lits[t] >> 1] > 0) {
         redundant = false;
         break;
       }
@@ -411,7 +445,7 @@ export class Sat {
       this.value[lit] = 0;
       this.value[lit ^ 1] = 0;
       this.phase[v] = (lit & 1) === 0 ? 1 : 0;
-      this.cardReason[v] = null;
+      this.cardOf[v] = 0;
       if (i < this.qhead) for (let ci = this.cardStart[lit]; ci < this.cardStart[lit + 1]; ci++) this.cardCount[this.cardList[ci]]--;
       if (this.heapPos[v] < 0) this.heapInsert(v);
     }
@@ -479,13 +513,13 @@ export class Sat {
           }
           const { learnt, backLevel, lbd } = this.analyze(conflict);
           this.backtrack(backLevel);
-          if (learnt.length === 1) this.assign(learnt[0], REASON_NONE, null);
+          if (learnt.length === 1) this.assign(learnt[0], REASON_NONE);
           else if (learnt.length === 2) {
             this.bins[learnt[0] ^ 1].push(learnt[1]);
             this.bins[learnt[1] ^ 1].push(learnt[0]);
-            this.assign(learnt[0], binReason(learnt[1]), null);
+            this.assign(learnt[0], binReason(learnt[1]));
           } else {
-            this.assign(learnt[0], this.attach(learnt, true, lbd), null);
+            this.assign(learnt[0], this.attach(learnt, true, lbd));
           }
           this.varInc /= 0.95;
           if ((this.conflicts & 31) === 0 && (Date.now() > deadline || (stop && Atomics.load(stop, 0) !== 0))) return SatResult.Unknown;
@@ -504,7 +538,7 @@ export class Sat {
         if (v < 0) return SatResult.Sat;
         this.limits.push(this.trailLen);
         const t = this.target[v];
-        this.assign(2 * v + (t ? t - 1 : this.phase[v] ? 0 : 1), REASON_NONE, null);
+        this.assign(2 * v + (t ? t - 1 : this.phase[v] ? 0 : 1), REASON_NONE);
       }
     }
   }
