@@ -212,8 +212,13 @@ export class ScheduleRepository {
     });
   }
 
-  async versions(eventId: string): Promise<{ schedule_version: number | null; published_version: number | null }> {
-    const [row] = await this.dataSource.query(`SELECT schedule_version, published_version FROM events WHERE id = $1`, [eventId]);
+  /** The event's current and published versions; with `lock`, under the event row lock that every schedule change takes first. */
+  async versions(
+    eventId: string,
+    manager = this.dataSource.manager,
+    lock: '' | 'FOR SHARE' | 'FOR UPDATE' = '',
+  ): Promise<{ schedule_version: number | null; published_version: number | null }> {
+    const [row] = await manager.query(`SELECT schedule_version, published_version FROM events WHERE id = $1 ${lock}`, [eventId]);
     return row;
   }
 
@@ -246,8 +251,7 @@ export class ScheduleRepository {
    */
   async publish(eventId: string, now: Date): Promise<number | null> {
     return this.transaction(async (manager) => {
-      const [event] = await manager.query(`SELECT schedule_version, published_version FROM events WHERE id = $1 FOR UPDATE`, [eventId]);
-      const { schedule_version: version, published_version: previous } = event;
+      const { schedule_version: version, published_version: previous } = await this.versions(eventId, manager, 'FOR UPDATE');
       if (version === null || version === previous) return version;
       // moved since the previous published version, or back after a CANCEL (sequence > 0
       // without a placement there: a meeting never published is still at 0)

@@ -78,10 +78,7 @@ export class ScheduleService {
     await explainConstraints(PLACEMENT_CONSTRAINTS, () => this.schedules.transaction(async (manager) => {
       // the event row first, as writing a version does: an edit waits for a version
       // being written and then edits that one
-      const [{ schedule_version: version, published_version: publishedVersion }] = await manager.query(
-        `SELECT schedule_version, published_version FROM events WHERE id = $1 FOR SHARE`,
-        [event.id],
-      );
+      const { schedule_version: version, published_version: publishedVersion } = await this.schedules.versions(event.id, manager, 'FOR SHARE');
       if (version === null) throw noSchedule();
       const [current] = await manager.query(
         `SELECT slot_id, table_no FROM schedule_placements WHERE event_id = $1 AND version = $2 AND meeting_id = $3 FOR UPDATE`,
