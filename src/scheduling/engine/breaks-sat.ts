@@ -12,7 +12,7 @@
  * The search starts from the current schedule (its values are the solver's
  * first phases) and K is lowered after every schedule found, so learnt clauses
  * carry over. The first pass lets only the people who have breaks now have any;
- * the next ones restrict where meetings may move (WINDOWS); Unsat at some K in the
+ * the next ones restrict where meetings may move (PASSES); Unsat at some K in the
  * last, unrestricted one proves the current schedule optimal under the per-person cap.
  */
 import { Sat, SatResult } from './sat';
@@ -71,14 +71,27 @@ export function personBreaks(m: BreakModel, slotOf: Int32Array): Int32Array {
 }
 
 /**
- * Passes of the search: first each meeting may only move within its two people's
- * current span widened by 2 slots, then by 4, then anywhere. A pass that proves it
- * can do no better hands its schedule to the next. The narrow models are smaller
- * and reach the annealer's neighbouring optima sooner (b2bsp, 20 seeds, 8 varying
- * instances: 56 of 160 runs at the optimum, 52 with the unrestricted model alone;
- * from a 4-break forum-14 schedule the optimum came after 0.73 s instead of 1.43 s).
+ * Passes of the search. A pass that proves it can do no better hands its schedule
+ * to the next; only the last one's proof covers every schedule.
+ * First, only the people who have breaks now may have any (every meeting may move
+ * anywhere). Everybody else's day is then one block, which the first-slot variables
+ * decide early, so this search is small; the better schedules it finds are the ones
+ * that close gaps without opening others (b2bsp, 1.2 s from the same annealed
+ * schedules, seeds 1-24: forum-13crafb 163 breaks in all instead of 177, at its
+ * optimum in 8 runs instead of 3, ticf-13crafb 105 instead of 115; it also found
+ * ticf-13crafc's optimum of 1, which the other passes never did).
+ * Then each meeting may only move within its two people's current span widened by
+ * 2 slots, then by 4, then anywhere. The narrow models are smaller and reach the
+ * annealer's neighbouring optima sooner (b2bsp, 20 seeds, 8 varying instances: 56
+ * of 160 runs at the optimum, 52 with the unrestricted model alone; from a 4-break
+ * forum-14 schedule the optimum came after 0.73 s instead of 1.43 s).
  */
-const WINDOWS = [2, 4, Infinity];
+const PASSES: { window: number; onlyBreakers?: boolean }[] = [
+  { window: Infinity, onlyBreakers: true },
+  { window: 2 },
+  { window: 4 },
+  { window: Infinity },
+];
 
 export function exactBreaks(
   m: BreakModel,
@@ -92,26 +105,8 @@ export function exactBreaks(
   let breaks = personBreaks(m, slotOf).reduce((a, b) => a + b, 0);
   let improved = false;
   let left = maxConflicts;
-  // First pass: only the people who have breaks now may have any (every meeting may
-  // move anywhere). Everybody else's day is then one block, which the first-slot
-  // variables decide early, so this search is small; the better schedules it finds
-  // are the ones that close gaps without opening others (b2bsp, 1.2 s from the same
-  // annealed schedules, seeds 1-24: forum-13crafb 163 breaks in all instead of 177,
-  // at its optimum in 8 runs instead of 3, ticf-13crafb 105 instead of 115; it also
-  // found ticf-13crafc's optimum of 1, which the other passes never did).
-  const mayBreak = Uint8Array.from(personBreaks(m, cur), (b) => (b > 0 ? 1 : 0));
-  const first = searchWithin(m, cur, maxSpread, deadline, left, stop, Infinity, mayBreak);
-  if (first) {
-    left -= first.conflicts;
-    if (first.best) {
-      cur = first.best;
-      breaks = first.breaks;
-      improved = true;
-    }
-    if (breaks === 0) return { slotOf: cur, breaks, optimal: true, optimalAmongFair: true };
-  }
-  for (const w of WINDOWS) {
-    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, w);
+  for (const { window: w, onlyBreakers = false } of PASSES) {
+    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, w, onlyBreakers);
     if (!r) break;
     left -= r.conflicts;
     if (r.best) {
@@ -119,8 +114,9 @@ export function exactBreaks(
       breaks = r.breaks;
       improved = true;
     }
-    if (r.optimal && (w === Infinity || breaks === 0)) {
-      return { slotOf: cur, breaks, optimal: true, optimalAmongFair: r.someoneSingle };
+    if (r.optimal && ((w === Infinity && !onlyBreakers) || breaks === 0)) {
+      // no fair schedule has fewer breaks than 0 either
+      return { slotOf: cur, breaks, optimal: true, optimalAmongFair: breaks === 0 || r.someoneSingle };
     }
     if (!r.optimal) break;
   }
@@ -143,7 +139,7 @@ function searchWithin(
   maxConflicts: number,
   stop: Int32Array | undefined,
   window: number,
-  mayBreak?: Uint8Array,
+  onlyBreakers: boolean,
 ): WithinResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
@@ -303,7 +299,7 @@ function searchWithin(
       sat.addClause([...firsts, ...bLits[p]]); // one block, or a break
       if (firsts.length > 1) sat.addAtMost(firsts, 1);
     }
-    if (mayBreak && !mayBreak[p]) for (const b of bLits[p]) sat.addClause([b ^ 1]); // no break
+    if (onlyBreakers && start[p] === 0) for (const b of bLits[p]) sat.addClause([b ^ 1]); // no break
     const personCap = M_MAX(maxSpread, start[p]);
     if (bLits[p].length > personCap) sat.addAtMost(bLits[p], personCap);
     allB.push(...bLits[p]);
