@@ -11,8 +11,9 @@
  * and slot, at most `maxSpread` breaks per person, and at most K breaks in all.
  * The search starts from the current schedule (its values are the solver's
  * first phases) and K is lowered after every schedule found, so learnt clauses
- * carry over. The first pass lets only the people who have breaks now have any;
- * the next ones restrict where meetings may move (PASSES); Unsat at some K in the
+ * carry over. The first passes let only the people who have breaks now have any
+ * and move everybody else's day by a few slots; the next ones restrict where
+ * meetings may move (PASSES); Unsat at some K in the
  * last, unrestricted one proves the current schedule optimal under the per-person cap.
  */
 import { Sat, SatResult } from './sat';
@@ -71,26 +72,38 @@ export function personBreaks(m: BreakModel, slotOf: Int32Array): Int32Array {
 }
 
 /**
+ * A pass of the search: how far meetings may move and who may have breaks.
+ *   window  each meeting stays within its two people's current span widened by this
+ *   shift   each meeting of someone without breaks now stays within that person's
+ *           current span widened by this: their day moves by at most `shift` slots
+ *   onlyBreakers  nobody without breaks now may get one
+ */
+interface Pass {
+  window: number;
+  shift: number;
+  onlyBreakers: boolean;
+}
+
+/**
  * Passes of the search. A pass that proves it can do no better hands its schedule
  * to the next; only the last one's proof covers every schedule.
- * First, only the people who have breaks now may have any (every meeting may move
- * anywhere). Everybody else's day is then one block, which the first-slot variables
- * decide early, so this search is small; the better schedules it finds are the ones
- * that close gaps without opening others (b2bsp, 1.2 s from the same annealed
- * schedules, seeds 1-24: forum-13crafb 163 breaks in all instead of 177, at its
- * optimum in 8 runs instead of 3, ticf-13crafb 105 instead of 115; it also found
- * ticf-13crafc's optimum of 1, which the other passes never did).
+ * First, only the people who have breaks now may have any, and everybody else's day
+ * (one block, which the first-slot variables decide early) moves by at most 1, 2, 3
+ * slots, then anywhere: the schedules these find close gaps without opening others,
+ * and the shifted days keep the models small enough to search in a fraction of a
+ * second (from the same annealed schedules, seeds 1-24, 0.7 s: forum-13crafb 186
+ * breaks in all and ticf-13crafb 138, against 236 and 187 with the unshifted pass
+ * first; that pass alone took 1.2 s to reach 163 on forum-13crafb and found
+ * ticf-13crafc's optimum of 1, which the window passes never did).
  * Then each meeting may only move within its two people's current span widened by
  * 2 slots, then by 4, then anywhere. The narrow models are smaller and reach the
  * annealer's neighbouring optima sooner (b2bsp, 20 seeds, 8 varying instances: 56
  * of 160 runs at the optimum, 52 with the unrestricted model alone; from a 4-break
  * forum-14 schedule the optimum came after 0.73 s instead of 1.43 s).
  */
-const PASSES: { window: number; onlyBreakers?: boolean }[] = [
-  { window: Infinity, onlyBreakers: true },
-  { window: 2 },
-  { window: 4 },
-  { window: Infinity },
+const PASSES: Pass[] = [
+  ...[1, 2, 3, Infinity].map((shift) => ({ window: Infinity, shift, onlyBreakers: true })),
+  ...[2, 4, Infinity].map((window) => ({ window, shift: Infinity, onlyBreakers: false })),
 ];
 
 export function exactBreaks(
@@ -105,8 +118,8 @@ export function exactBreaks(
   let breaks = personBreaks(m, slotOf).reduce((a, b) => a + b, 0);
   let improved = false;
   let left = maxConflicts;
-  for (const { window: w, onlyBreakers = false } of PASSES) {
-    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, w, onlyBreakers);
+  for (const pass of PASSES) {
+    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, pass);
     if (!r) break;
     left -= r.conflicts;
     if (r.best) {
@@ -114,7 +127,7 @@ export function exactBreaks(
       breaks = r.breaks;
       improved = true;
     }
-    if (r.optimal && ((w === Infinity && !onlyBreakers) || breaks === 0)) {
+    if (r.optimal && (pass === PASSES[PASSES.length - 1] || breaks === 0)) {
       // no fair schedule has fewer breaks than 0 either
       return { slotOf: cur, breaks, optimal: true, optimalAmongFair: breaks === 0 || r.someoneSingle };
     }
@@ -138,8 +151,7 @@ function searchWithin(
   deadline: number,
   maxConflicts: number,
   stop: Int32Array | undefined,
-  window: number,
-  onlyBreakers: boolean,
+  { window, shift, onlyBreakers }: Pass,
 ): WithinResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
@@ -168,8 +180,12 @@ function searchWithin(
   }
   for (const i of placed) {
     if ((i & 255) === 0 && late()) return null;
-    const lo = M_MIN(firstAt[ma[i]], firstAt[mb[i]]) - window;
-    const hi = M_MAX(lastAt[ma[i]], lastAt[mb[i]]) + window;
+    let lo = M_MIN(firstAt[ma[i]], firstAt[mb[i]]) - window;
+    let hi = M_MAX(lastAt[ma[i]], lastAt[mb[i]]) + window;
+    for (const q of [ma[i], mb[i]]) if (start[q] === 0) {
+      lo = M_MAX(lo, firstAt[q] - shift);
+      hi = M_MIN(hi, lastAt[q] + shift);
+    }
     dom[i] = fixedSlot[i] !== NONE ? [fixedSlot[i]] : Array.from(allowed[i]).filter((s) => s >= lo && s <= hi);
     if (!dom[i].includes(slotOf[i])) dom[i].push(slotOf[i]); // the current schedule stays a model
     xVar[i] = new Int32Array(S).fill(NONE);
