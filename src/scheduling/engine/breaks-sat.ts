@@ -12,9 +12,9 @@
  * The search starts from the current schedule (its values are the solver's
  * first phases) and K is lowered after every schedule found, so learnt clauses
  * carry over. The first passes let only the people who have breaks now have any
- * and move everybody else's day by a few slots; the next ones restrict where
- * meetings may move (PASSES); Unsat at some K in the
- * last, unrestricted one proves the current schedule optimal under the per-person cap.
+ * and move everybody else's day by a few slots, then anywhere; the next ones
+ * restrict where meetings may move (PASSES); Unsat at some K in the last,
+ * unrestricted one proves the current schedule optimal under the per-person cap.
  */
 import { Sat, SatResult } from './sat';
 
