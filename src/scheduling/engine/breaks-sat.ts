@@ -242,8 +242,8 @@ function searchWithin(
           // f[p][s] <- f[p][s-1] | u[p][s-1]
           const f = sat.newVar();
           sat.setPhase(f, busyBefore);
-          if (fPrev !== NONE) sat.addClause([neg(fPrev), pos(f)]);
-          if (uPrev !== NONE) sat.addClause([neg(uPrev), pos(f)]);
+          if (fPrev !== NONE) sat.addClause2(neg(fPrev), pos(f));
+          if (uPrev !== NONE) sat.addClause2(neg(uPrev), pos(f));
           fPrev = f;
         }
       }
@@ -258,8 +258,8 @@ function searchWithin(
     sat.addClause(lits);
     if (lits.length > 1) sat.addAtMost(lits, 1);
     for (const s of dom[i]) {
-      sat.addClause([neg(xVar[i][s]), pos(uVar[ma[i] * S + s])]);
-      sat.addClause([neg(xVar[i][s]), pos(uVar[mb[i] * S + s])]);
+      sat.addClause2(neg(xVar[i][s]), pos(uVar[ma[i] * S + s]));
+      sat.addClause2(neg(xVar[i][s]), pos(uVar[mb[i] * S + s]));
     }
   }
   for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) {
@@ -309,7 +309,7 @@ function searchWithin(
         firsts.push(pos(v));
         for (let t = 0; t < S; t++) {
           const u = uVar[p * S + t];
-          if (u !== NONE) sat.addClause([neg(v), t >= s && t < s + n ? pos(u) : neg(u)]);
+          if (u !== NONE) sat.addClause2(neg(v), t >= s && t < s + n ? pos(u) : neg(u));
         }
       }
       sat.addClause([...firsts, ...bLits[p]]); // one block, or a break

@@ -77,9 +77,10 @@ export class Sat {
     this.ensure();
     this.heapPos[v] = -1;
     this.heapInsert(v);
-    this.watches.push([], []);
-    this.bins.push([], []);
-    this.cardsOf.push([], []);
+    // one shared empty list until a literal gets its own (an array per literal costs more to build than to search)
+    this.watches.push(EMPTY, EMPTY);
+    this.bins.push(EMPTY, EMPTY);
+    this.cardsOf.push(EMPTY, EMPTY);
     this.cardsDirty = true; // cardStart must cover the new literals
     return v;
   }
@@ -135,15 +136,28 @@ export class Sat {
     }
     if (c.length === 1) {
       this.assign(c[0], REASON_NONE);
-      if (this.propagate() !== null) this.unsatAtRoot = true;
+      if (this.propagate() >= 0) this.unsatAtRoot = true;
       return;
     }
     if (c.length === 2) {
-      this.bins[c[0] ^ 1].push(c[1]);
-      this.bins[c[1] ^ 1].push(c[0]);
+      this.addBin(c[0], c[1]);
       return;
     }
     this.attach(c, false, 0);
+  }
+
+  /** The clause (a or b), for two unassigned, distinct variables: without addClause's array. */
+  private addBin(a: number, b: number): void {
+    own(this.bins, a ^ 1).push(b);
+    own(this.bins, b ^ 1).push(a);
+  }
+
+  /** addClause([a, b]) without its checks when none is needed (model building adds hundreds of thousands). */
+  addClause2(a: number, b: number): void {
+    this.backtrack(0);
+    if (this.unsatAtRoot) return;
+    if (this.value[a] !== 0 || this.value[b] !== 0 || a >> 1 === b >> 1) this.addClause([a, b]);
+    else this.addBin(a, b);
   }
 
   /** At most k of lits are true. */
@@ -151,7 +165,7 @@ export class Sat {
     this.backtrack(0);
     if (k === 1 && lits.length <= PAIRWISE_MAX) {
       // binary clauses propagate faster and explain better than a counter
-      for (let i = 0; i < lits.length; i++) for (let j = i + 1; j < lits.length; j++) this.addClause([lits[i] ^ 1, lits[j] ^ 1]);
+      for (let i = 0; i < lits.length; i++) for (let j = i + 1; j < lits.length; j++) this.addClause2(lits[i] ^ 1, lits[j] ^ 1);
       return;
     }
     const id = this.cardLits.length;
@@ -159,7 +173,7 @@ export class Sat {
     this.cardK.push(k);
     let count = 0;
     for (const l of lits) {
-      this.cardsOf[l].push(id);
+      own(this.cardsOf, l).push(id);
       if (this.value[l] === 1) count++;
     }
     this.cardCount.push(count);
@@ -167,7 +181,7 @@ export class Sat {
     if (count > k) this.unsatAtRoot = true;
     else if (count === k && !this.unsatAtRoot) {
       for (const l of lits) if (this.value[l] === 0) this.assign(l ^ 1, REASON_NONE);
-      if (this.propagate() !== null) this.unsatAtRoot = true;
+      if (this.propagate() >= 0) this.unsatAtRoot = true;
     }
   }
 
@@ -195,7 +209,7 @@ export class Sat {
   }
 
   private watch(lit: number, cr: number, blocker: number): void {
-    const ws = this.watches[lit];
+    const ws = own(this.watches, lit);
     const n = this.wLen[lit];
     if (n === ws.length) ws.push(cr, blocker);
     else {
@@ -225,14 +239,15 @@ export class Sat {
     this.cardsDirty = false;
   }
 
-  /** Returns null, or the literals of a conflicting clause (all false). */
-  private propagate(): number[] | null {
+  /** Returns -1, or the size of a conflicting clause (all false) whose literals it put in this.ante. */
+  private propagate(): number {
     const value = this.value;
     const mem = this.mem; // attach (which may grow it) is never called while propagating
     const trail = this.trail;
     const level = this.level;
     const reason = this.reason;
     const trailPos = this.trailPos;
+    const out = this.ante;
     const cardCount = this.cardCount;
     const { cardStart, cardList } = this;
     const lvl = this.limits.length;
@@ -251,7 +266,11 @@ export class Sat {
         const q = bl[i];
         const vq = value[q];
         if (vq === 1) continue;
-        if (vq === -1) return [q, p ^ 1];
+        if (vq === -1) {
+          out[0] = q;
+          out[1] = p ^ 1;
+          return 2;
+        }
         // assign(q) inlined: the hottest loop of the solver
         value[q] = 1;
         value[q ^ 1] = -1;
@@ -266,7 +285,7 @@ export class Sat {
       const wn = this.wLen[p];
       const falseLit = p ^ 1;
       let j = 0;
-      let conflict: number[] | null = null;
+      let conflict = -1;
       let i = 0;
       // entries are pairs (clause, blocker): a true blocker satisfies the clause without reading it
       for (; i < wn; i += 2) {
@@ -311,14 +330,15 @@ export class Sat {
         ws[j++] = id;
         ws[j++] = first;
         if (value[first] === -1) {
-          conflict = Array.from(mem.subarray(c0, end));
+          out.set(mem.subarray(c0, end));
+          conflict = size;
           for (i += 2; i < wn; i++) ws[j++] = ws[i];
           break;
         }
         this.assign(first, id);
       }
       this.wLen[p] = j;
-      if (conflict) return conflict;
+      if (conflict >= 0) return conflict;
       // at-most-k constraints containing p
       for (let ci = cFrom; ci < cTo; ci++) {
         const id = cs[ci];
@@ -328,15 +348,15 @@ export class Sat {
         let nTrue = 0;
         for (let t = 0; t < lits.length && nTrue <= k; t++) if (value[lits[t]] === 1) nTrue++;
         if (nTrue > k) {
-          const conflict: number[] = [];
-          for (let t = 0; t < lits.length && conflict.length <= k; t++) if (value[lits[t]] === 1) conflict.push(lits[t] ^ 1);
-          return conflict;
+          let n = 0;
+          for (let t = 0; t < lits.length && n <= k; t++) if (value[lits[t]] === 1) out[n++] = lits[t] ^ 1;
+          return n;
         }
         // the reason, k true literals, is read back when needed (antecedent)
         for (let t = 0; t < lits.length; t++) if (value[lits[t]] === 0) this.assign(lits[t] ^ 1, REASON_NONE, id + 1);
       }
     }
-    return null;
+    return -1;
   }
 
   /**
@@ -364,15 +384,14 @@ export class Sat {
     return n;
   }
 
-  private analyze(conflict: number[]): { learnt: number[]; backLevel: number; lbd: number } {
+  /** Learns from the conflict of size n in this.ante (propagate put it there). */
+  private analyze(n: number): { learnt: number[]; backLevel: number; lbd: number } {
     const seen = this.seen;
     const cur = this.limits.length;
     const learnt: number[] = [0];
     let pathC = 0;
     let idx = this.trailLen - 1;
     const lits = this.ante;
-    let n = conflict.length;
-    lits.set(conflict);
     let p = -1;
     const toClear: number[] = [];
     for (;;) {
@@ -396,20 +415,7 @@ export class Sat {
     learnt[0] = p ^ 1;
     // local minimisation: drop literals implied by others in the clause
     let j = 1;
-    for (let i = 1; i < learnt.length; i++) {
-      const v = learnt[i] >> 1;
-      if (this.reason[v] === REASON_NONE && this.cardOf[v] === 0) {
-        learnt[j++] = learnt[i];
-        continue;
-      }
-      const na = this.antecedent(v);
-      let redundant = true;
-      for (let t = 0; t < na; t++) if (!seen[lits[t] >> 1] && this.level[lits[t] >> 1] > 0) {
-        redundant = false;
-        break;
-      }
-      if (!redundant) learnt[j++] = learnt[i];
-    }
+    for (let i = 1; i < learnt.length; i++) if (!this.implied(learnt[i] >> 1)) learnt[j++] = learnt[i];
     learnt.length = j;
     for (const v of toClear) seen[v] = 0;
     // backjump level: highest level among the rest, moved to position 1
@@ -434,6 +440,15 @@ export class Sat {
       }
     }
     return { learnt, backLevel, lbd };
+  }
+
+  /** Whether v's reason holds only literals of the learnt clause (marked seen) or of level 0. */
+  private implied(v: number): boolean {
+    if (this.reason[v] === REASON_NONE && this.cardOf[v] === 0) return false;
+    const na = this.antecedent(v);
+    const lits = this.ante;
+    for (let t = 0; t < na; t++) if (!this.seen[lits[t] >> 1] && this.level[lits[t] >> 1] > 0) return false;
+    return true;
   }
 
   private backtrack(lvl: number): void {
@@ -488,7 +503,7 @@ export class Sat {
     if (this.unsatAtRoot) return SatResult.Unsat;
     this.backtrack(0);
     if (this.cardsDirty) this.flattenCards();
-    if (this.propagate() !== null) {
+    if (this.propagate() >= 0) {
       this.unsatAtRoot = true;
       return SatResult.Unsat;
     }
@@ -499,7 +514,7 @@ export class Sat {
       let local = 0;
       for (;;) {
         const conflict = this.propagate();
-        if (conflict) {
+        if (conflict >= 0) {
           this.conflicts++;
           const consistent = this.limits.length > 0 ? this.limits[this.limits.length - 1] : 0;
           if (consistent > this.targetLen) {
@@ -515,8 +530,7 @@ export class Sat {
           this.backtrack(backLevel);
           if (learnt.length === 1) this.assign(learnt[0], REASON_NONE);
           else if (learnt.length === 2) {
-            this.bins[learnt[0] ^ 1].push(learnt[1]);
-            this.bins[learnt[1] ^ 1].push(learnt[0]);
+            this.addBin(learnt[0], learnt[1]);
             this.assign(learnt[0], binReason(learnt[1]));
           } else {
             this.assign(learnt[0], this.attach(learnt, true, lbd));
@@ -597,6 +611,12 @@ export class Sat {
 }
 
 const M_MAX = Math.max;
+const EMPTY: number[] = [];
+/** lists[l], made l's own array first if it is still the shared EMPTY one. */
+function own(lists: number[][], l: number): number[] {
+  const a = lists[l];
+  return a !== EMPTY ? a : (lists[l] = []);
+}
 /** Header words of a clause in the arena: size, lbd * 2 + deleted, search position. */
 const HDR = 3;
 /** Conflicts per Luby unit between restarts (measured on b2bsp: 512 with target phases beat 100). */
