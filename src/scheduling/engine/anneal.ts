@@ -52,6 +52,7 @@ export function anneal(
   effort: number,
   moveBudget = 0,
   stop?: Int32Array,
+  floor = 0,
 ): number {
   const { S, P, M, ma, mb, mr, allowed, allowedMask, cap, fixedSlot, sessionOf, prevSlot } = model;
   const FAIR_W = 3;
@@ -354,7 +355,7 @@ export function anneal(
         for (let k = 0; k < badN; k++) if (brk[bad[k]] > d) overList[nOver++] = bad[k];
       }
     }
-    if (cost === 0) break;
+    if (cost <= floor) break; // optimal (cost >= breaks >= floor)
     nMv = 0;
     const r0 = rnd();
     if (PERM > 0 && r0 < PERM) {

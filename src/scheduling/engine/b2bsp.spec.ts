@@ -128,6 +128,16 @@ d('b2bsp benchmark', () => {
     expect(Date.now() - t).toBeLessThan(5000);
   });
 
+  // Four people of forumt-14crafd cannot avoid a break whatever the schedule (their
+  // meetings fit no single block of slots): a schedule with 4 breaks is optimal, and
+  // the solve ends when it has one instead of using its budget.
+  it('forumt-14crafd: reaching the breaks floor ends the solve long before its budget', () => {
+    const input = parseDzn(read('forumt-14crafd'));
+    const r = solve(input, { seed: 1, timeBudgetMs: 20000 });
+    expect(r.figures.breaks).toBe(TABLE['forumt-14crafd'][4]);
+    expect(r.figures.runTimeMs).toBeLessThan(5000); // about 0.2 s measured
+  });
+
   it('counting breaks per session (morning / afternoon apart) beats published optima: the paper counts over the whole day', () => {
     const input = parseDzn(read('forum-14'), { breaksAcrossSessions: false });
     const r = solve(input, QUICK);

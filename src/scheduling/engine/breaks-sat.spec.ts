@@ -2,7 +2,7 @@
  * The SAT solver and the exact break phase against brute force on random small
  * problems: same answer (satisfiable or not, minimum breaks), valid models.
  */
-import { BreakModel, exactBreaks, personBreaks } from './breaks-sat';
+import { BreakModel, breaksLowerBound, exactBreaks, personBreaks } from './breaks-sat';
 import { mulberry32 } from './generator';
 import { Sat, SatResult } from './sat';
 
@@ -155,6 +155,33 @@ describe('exactBreaks', () => {
       if (min < total(m, worst)) improved++;
     }
     expect(improved).toBeGreaterThan(20);
+  });
+
+  it('bounds the breaks of every schedule from below, and the exact phase ends when it reaches the bound (300 random events)', () => {
+    const rnd = mulberry32(17);
+    let positive = 0;
+    let tight = 0;
+    for (let round = 0; round < 300; round++) {
+      const m = randomModel(rnd, 1 + (round % 2));
+      // sparser availability than the other tests, so that some people cannot avoid a break
+      m.allowed = m.allowed.map((a) => (a.length > 1 ? a.filter((_, k) => k === 0 || rnd() < 0.5) : a));
+      const schedules = allSchedules(m);
+      if (schedules.length === 0) continue;
+      const costs = schedules.map((s) => total(m, s));
+      const min = Math.min(...costs);
+      const worst = schedules[costs.indexOf(Math.max(...costs))];
+      const floor = breaksLowerBound(m, worst);
+      // the same from any schedule: it only depends on the placed meetings
+      for (const s of schedules.slice(0, 5)) expect(breaksLowerBound(m, s)).toBe(floor);
+      expect(floor).toBeLessThanOrEqual(min);
+      if (floor > 0) positive++;
+      if (floor === min && min > 0) {
+        tight++;
+        if (total(m, worst) > min) expect(exactBreaks(m, worst, 99, Infinity, 1e6, undefined, floor)).toMatchObject({ breaks: min, optimal: true, optimalAmongFair: true });
+      }
+    }
+    expect(positive).toBeGreaterThan(40); // 55 measured
+    expect(tight).toBeGreaterThan(20); // 30
   });
 
   // The first passes only move meetings near their people's current slots; the last

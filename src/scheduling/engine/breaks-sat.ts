@@ -71,6 +71,84 @@ export function personBreaks(m: BreakModel, slotOf: Int32Array): Int32Array {
   return out;
 }
 
+/** Day layouts breaksLowerBound may try in all (then the people not yet checked count 0): bounded work on large events. */
+const LAYOUT_BUDGET = 20_000;
+/** People whose meetings may lie in more runs than this are not checked (generated two-day events: 40-60 ms for a floor of 0-1 with 4). */
+const MAX_RUNS = 2;
+
+/**
+ * A lower bound on the breaks of every schedule of the placed meetings (a schedule
+ * that reaches it is optimal): the number of people whose meetings fit no day of one
+ * block per run of a session's consecutive slots (meetings matched onto the blocks'
+ * slots), so who have a break in any schedule. Only people with a break in slotOf are
+ * checked, within LAYOUT_BUDGET and MAX_RUNS. On b2bsp it equals the optimum
+ * of forum-14, forumt-14, forumt-14crafc and forumt-14crafd.
+ */
+export function breaksLowerBound(m: BreakModel, slotOf: Int32Array): number {
+  const { S, P, M, sessionOf } = m;
+  const now = personBreaks(m, slotOf);
+  const mine: number[][] = Array.from({ length: P }, () => []);
+  for (let i = 0; i < M; i++) if (slotOf[i] !== NONE) {
+    mine[m.ma[i]].push(i);
+    mine[m.mb[i]].push(i);
+  }
+  const runs: [number, number][] = []; // [first, end) of each run
+  for (let s = 0; s < S; s++) {
+    if (s > 0 && sessionOf[s] === sessionOf[s - 1]) runs[runs.length - 1][1] = s + 1;
+    else runs.push([s, s + 1]);
+  }
+  let bound = 0;
+  const budget = { left: LAYOUT_BUDGET };
+  for (let p = 0; p < P; p++) if (now[p] > 0 && !blockDay(mine[p], m.allowed, runs, S, budget)) bound++;
+  return bound;
+}
+
+/** Whether these meetings may form one block per run (true also when the budget runs out). */
+function blockDay(meetings: number[], allowed: Int32Array[], allRuns: [number, number][], S: number, budget: { left: number }): boolean {
+  const runs = allRuns.filter(([a, b]) => meetings.some((i) => allowed[i].some((s) => s >= a && s < b)));
+  if (runs.length > MAX_RUNS) return true; // layouts multiply with runs: no claim
+  const room = runs.map(([a, b]) => b - a);
+  for (let k = room.length - 2; k >= 0; k--) room[k] += room[k + 1]; // slots in runs k..
+  const inDay = new Uint8Array(S);
+  const owner = new Int32Array(S);
+  const visited = new Int32Array(S);
+  let stamp = 0;
+  // Kuhn's augmenting paths: meeting i onto a free slot of the day, or one whose meeting can move on
+  const augment = (i: number): boolean => {
+    for (const s of allowed[i]) {
+      if (!inDay[s] || visited[s] === stamp) continue;
+      visited[s] = stamp;
+      if (owner[s] < 0 || augment(owner[s])) {
+        owner[s] = i;
+        return true;
+      }
+    }
+    return false;
+  };
+  const matches = (): boolean => {
+    owner.fill(-1);
+    for (const i of meetings) {
+      stamp++;
+      if (!augment(i)) return false;
+    }
+    return true;
+  };
+  const layout = (k: number, left: number): boolean => {
+    if (--budget.left < 0) return true;
+    if (left === 0) return matches();
+    if (k === runs.length || room[k] < left) return false;
+    const [a, b] = runs[k];
+    for (let len = M_MIN(left, b - a); len >= 1; len--) for (let s = a; s + len <= b; s++) {
+      inDay.fill(1, s, s + len);
+      const ok = layout(k + 1, left - len);
+      inDay.fill(0, s, s + len);
+      if (ok) return true;
+    }
+    return layout(k + 1, left); // nothing in run k
+  };
+  return layout(0, meetings.length);
+}
+
 /**
  * A pass of the search: how far meetings may move and who may have breaks.
  *   window  each meeting stays within its two people's current span widened by this
@@ -113,13 +191,14 @@ export function exactBreaks(
   deadline: number,
   maxConflicts: number,
   stop?: Int32Array,
+  floor = 0,
 ): ExactBreaksResult | null {
   let cur: Int32Array = Int32Array.from(slotOf);
   let breaks = personBreaks(m, slotOf).reduce((a, b) => a + b, 0);
   let improved = false;
   let left = maxConflicts;
   for (const pass of PASSES) {
-    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, pass);
+    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, pass, floor);
     if (!r) break;
     left -= r.conflicts;
     if (r.best) {
@@ -127,9 +206,9 @@ export function exactBreaks(
       breaks = r.breaks;
       improved = true;
     }
-    if (r.optimal && (pass === PASSES[PASSES.length - 1] || breaks === 0)) {
-      // no fair schedule has fewer breaks than 0 either
-      return { slotOf: cur, breaks, optimal: true, optimalAmongFair: breaks === 0 || r.someoneSingle };
+    if (r.optimal && (pass === PASSES[PASSES.length - 1] || breaks <= floor)) {
+      // no schedule at all, fair or not, has fewer breaks than the floor
+      return { slotOf: cur, breaks, optimal: true, optimalAmongFair: breaks <= floor || r.someoneSingle };
     }
     if (!r.optimal) break;
   }
@@ -152,11 +231,12 @@ function searchWithin(
   maxConflicts: number,
   stop: Int32Array | undefined,
   { window, shift, onlyBreakers }: Pass,
+  floor: number,
 ): WithinResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
   const current = start.reduce((a, b) => a + b, 0);
-  if (current === 0 || deadline - Date.now() < 20 || maxConflicts <= 0) return null;
+  if (current <= floor || deadline - Date.now() < 20 || maxConflicts <= 0) return null;
   const sat = new Sat();
   // Building the model of a large event takes a while (1.3 s for 3,000 meetings):
   // a solve must still end near its deadline, so the build gives up when it passes.
@@ -343,7 +423,7 @@ function searchWithin(
     if (total >= bestBreaks) break; // cannot happen with a sound encoding; stop rather than loop
     best = next;
     bestBreaks = total;
-    if (total === 0) {
+    if (total <= floor) {
       optimal = true;
       break;
     }

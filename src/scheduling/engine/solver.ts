@@ -26,7 +26,10 @@
  *     slots inside gaps add 0.6 each to the acceptance test only, to guide the
  *     search. Deltas are computed on the few people a move touches (from
  *     per-person bit masks of occupied slots, whole sessions in 31-bit words:
- *     popcounts per session).
+ *     popcounts per session). Small events may go on with the exact SAT phase
+ *     (breaks-sat.ts). Both end at a floor: the people whose meetings fit no
+ *     gap-free day each have a break in every schedule, so reaching their count
+ *     is optimal.
  *  4. Tables: per slot, fixed tables first, then previous tables, then a
  *     maximum matching onto the tables the participants used just before in
  *     the same session, else the lowest free table.
@@ -36,7 +39,7 @@
  * index.ts may run several of these searches at once (portfolio.ts).
  */
 import { anneal } from './anneal';
-import { exactBreaks } from './breaks-sat';
+import { breaksLowerBound, exactBreaks } from './breaks-sat';
 import { compile, mulberry32, NONE, State } from './model';
 import { better, breaksOf, chainRepair, construct, explain, meetingCapacity, repair } from './placement';
 import { assignTables } from './tables';
@@ -271,14 +274,17 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   const exactFits = !hasPrev && M <= EXACT_MAX_MEETINGS;
   const exactAsked = exactFits && options.exactPhase === true;
   const annealDeadline = exactAsked ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
-  let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget, options.stopFlag);
-  dbg(`anneal breaks ${breaks}`);
-  let proved = breaks === 0;
+  // a schedule with this many breaks is optimal: the searches end when they reach it
+  // (events the exact phase takes: larger ones have thousands of people to check for a floor of 1-5)
+  const floor = exactFits ? breaksLowerBound(model, st.slotOf) : 0;
+  let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget, options.stopFlag, floor);
+  dbg(`anneal breaks ${breaks} (floor ${floor})`);
+  let proved = breaks <= floor;
   const now = Date.now();
   const exactUntil = exactAsked ? deadline : M_MIN(deadline, now + 2 * (now - t0));
   const exact = exactAsked || (exactFits && exactUntil - now >= EXACT_MIN_MS);
-  if (exact && breaks > 0 && !(options.stopFlag && Atomics.load(options.stopFlag, 0) !== 0)) {
-    const res = exactBreaks(model, st.slotOf, d, exactUntil, M_FLOOR(EXACT_CONFLICTS * effort), options.stopFlag);
+  if (exact && !proved && !(options.stopFlag && Atomics.load(options.stopFlag, 0) !== 0)) {
+    const res = exactBreaks(model, st.slotOf, d, exactUntil, M_FLOOR(EXACT_CONFLICTS * effort), options.stopFlag, floor);
     dbg(`exact: ${res ? `${res.breaks}${res.optimal ? ' (optimal)' : ''}` : 'nothing better'}`);
     if (res && res.breaks < breaks) {
       st.load(res.slotOf);
