@@ -90,6 +90,7 @@ export class ScheduleRunsService implements OnApplicationBootstrap, OnApplicatio
       scheduled: figures.placed,
       upperBound: figures.upperBound,
       breaks: figures.breaks,
+      breaksLowerBound: figures.breaksLowerBound,
       maxBreaks: figures.maxBreaks,
       breakSpread: figures.breakSpread,
       worstParticipantShare: figures.worstParticipantShare,

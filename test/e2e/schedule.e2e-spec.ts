@@ -61,7 +61,7 @@ describe('schedule generation through the queue', () => {
     expect(started.body).toMatchObject({ id: expect.any(String), status: 'queued' });
     const run = await waitForRun(t, event.id, started.body.id);
     expect(run).toMatchObject({ status: 'done', progress: 100, version: 1 });
-    expect(run.result).toMatchObject({ requested: 6, scheduled: 6, upperBound: 6, unscheduled: [], moved: 0 });
+    expect(run.result).toMatchObject({ requested: 6, scheduled: 6, upperBound: 6, breaksLowerBound: 0, unscheduled: [], moved: 0 });
     expect(run.result.breaks).toBe(0);
 
     const schedule = (await t.http.get(`/api/events/${event.id}/schedule`).set(organiser())).body;

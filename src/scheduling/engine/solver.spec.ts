@@ -69,8 +69,8 @@ describe('solve', () => {
     expect(r.placed).toHaveLength(6);
     expect(r.unplaced).toEqual([]);
     expect(r.figures.breaks).toBe(0);
-    const f = computeFigures(input, r.placed, { upperBound: r.figures.upperBound, runTimeMs: r.figures.runTimeMs });
-    expect(f).toEqual(r.figures);
+    const { upperBound, runTimeMs, breaksLowerBound } = r.figures;
+    expect(computeFigures(input, r.placed, { upperBound, runTimeMs, breaksLowerBound })).toEqual(r.figures);
   });
 
   it('is deterministic for the same input and seed', () => {

@@ -54,8 +54,8 @@ export interface SolverOutput {
   unplaced: { meetingIndex: number; reason: UnplacedReason; detail?: string }[];
 }
 
-/** Events up to this many meetings get the exact (SAT) break phase after annealing. */
-const EXACT_MAX_MEETINGS = 3000;
+/** Events up to this many meetings get the exact (SAT) break phase after annealing, and a breaks floor. */
+export const EXACT_MAX_MEETINGS = 3000;
 /** Conflict limit of that phase at effort 1 (the clock usually ends it first). */
 const EXACT_CONFLICTS = 200000;
 /**

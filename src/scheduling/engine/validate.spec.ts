@@ -93,12 +93,13 @@ describe('computeFigures', () => {
     // a: ab s1 t1, ad s3 t2 (1 break, 1 table change), ac s5 t1
     // b: ab s1, bc s2 ; c: bc s2 t1, ac s5 t1 ; d: ad s3 t2
     const placed = [P('ab', 's1', 1), P('ad', 's3', 2), P('bc', 's2', 2), P('ac', 's5', 1)];
-    const f = computeFigures(input, placed, { upperBound: 6, runTimeMs: 12 });
+    const f = computeFigures(input, placed, { upperBound: 6, runTimeMs: 12, breaksLowerBound: 1 });
     expect(f).toEqual({
       requested: 7,
       placed: 4,
       upperBound: 6,
       breaks: 1,
+      breaksLowerBound: 1,
       maxBreaks: 1,
       breakSpread: 1,
       // e requested ce, de and got none

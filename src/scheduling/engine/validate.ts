@@ -163,7 +163,7 @@ export function computeBreaks(input: SchedulingInput, placed: Placement[]): Map<
 export function computeFigures(
   input: SchedulingInput,
   placed: Placement[],
-  extras: { upperBound: number; runTimeMs: number },
+  extras: { upperBound: number; runTimeMs: number; breaksLowerBound?: number },
 ): ScheduleFigures {
   const sessionOf = sessionIndexOfSlots(input);
   const meetingIds = new Set(input.meetings.map((m) => m.id));
@@ -224,6 +224,7 @@ export function computeFigures(
     placed: byMeeting.size,
     upperBound: extras.upperBound,
     breaks,
+    breaksLowerBound: extras.breaksLowerBound ?? 0,
     maxBreaks,
     breakSpread,
     worstParticipantShare,
