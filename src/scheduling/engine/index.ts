@@ -2,12 +2,10 @@
  * Public entry point of the scheduling engine (pure TypeScript library).
  */
 import { upperBound } from './bound';
-import { breaksLowerBound } from './breaks-sat';
-import { compile, NONE } from './model';
 import { computeFigures } from './validate';
 import { runPortfolio, threadsFor } from './portfolio';
-import { EXACT_MAX_MEETINGS, runSolver, InternalOptions, SolverOutput } from './solver';
-import type { Placement, ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
+import { runSolver, InternalOptions, SolverOutput } from './solver';
+import type { ScheduleResult, SchedulingInput, SolveOptions, Unplaced } from './types';
 
 export * from './types';
 export { countBreaks } from './breaks';
@@ -113,17 +111,6 @@ function pickBest(input: SchedulingInput, outs: (SolverOutput | null)[]): Solver
   return best!;
 }
 
-/** Certified fewest breaks of the placed meetings (breaks-sat.ts); 0 on events larger than the exact phase takes. */
-function breaksFloor(input: SchedulingInput, placed: Placement[]): number {
-  if (input.meetings.length > EXACT_MAX_MEETINGS) return 0;
-  const model = compile(input);
-  const slotIndex = new Map(input.slots.map((s, k) => [s.id, k]));
-  const meetingIndex = new Map(input.meetings.map((m, k) => [m.id, k]));
-  const slotOf = new Int32Array(model.M).fill(NONE);
-  for (const p of placed) slotOf[meetingIndex.get(p.meetingId)!] = slotIndex.get(p.slotId)!;
-  return breaksLowerBound(model, slotOf);
-}
-
 export function solve(input: SchedulingInput, options: SolveOptions = {}): ScheduleResult {
   const t0 = Date.now();
   validateInput(input);
@@ -155,7 +142,7 @@ export function solve(input: SchedulingInput, options: SolveOptions = {}): Sched
     ...(u.detail !== undefined ? { detail: u.detail } : {}),
   }));
   const runTimeMs = Date.now() - t0;
-  const figures = computeFigures(input, out.placed, { upperBound: ub, runTimeMs, breaksLowerBound: breaksFloor(input, out.placed) });
+  const figures = computeFigures(input, out.placed, { upperBound: ub, runTimeMs, breaksLowerBound: out.breaksFloor });
   options.onProgress?.({ percent: 100, placed: figures.placed, breaks: figures.breaks });
   return { placed: out.placed, unplaced, figures };
 }

@@ -52,10 +52,12 @@ const { floor: M_FLOOR, max: M_MAX, min: M_MIN } = Math;
 export interface SolverOutput {
   placed: Placement[];
   unplaced: { meetingIndex: number; reason: UnplacedReason; detail?: string }[];
+  /** Certified fewest breaks of the placed meetings (breaksLowerBound); 0 above EXACT_MAX_MEETINGS. */
+  breaksFloor: number;
 }
 
 /** Events up to this many meetings get the exact (SAT) break phase after annealing, and a breaks floor. */
-export const EXACT_MAX_MEETINGS = 3000;
+const EXACT_MAX_MEETINGS = 3000;
 /** Conflict limit of that phase at effort 1 (the clock usually ends it first). */
 const EXACT_CONFLICTS = 200000;
 /**
@@ -274,9 +276,12 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   const exactFits = !hasPrev && M <= EXACT_MAX_MEETINGS;
   const exactAsked = exactFits && options.exactPhase === true;
   const annealDeadline = exactAsked ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
-  // a schedule with this many breaks is optimal: the searches end when they reach it
-  // (events the exact phase takes: larger ones have thousands of people to check for a floor of 1-5)
-  const floor = exactFits ? breaksLowerBound(model, st.slotOf) : 0;
+  // A schedule with this many breaks is optimal: the searches end when they reach it
+  // (events up to the exact phase's size: larger ones have thousands of people to check
+  // for a floor of 1-5). Not with a previous schedule, whose moves still count after breaks.
+  const floorOf = () => (M <= EXACT_MAX_MEETINGS ? breaksLowerBound(model, st.slotOf) : 0);
+  let breaksFloor = floorOf();
+  const floor = hasPrev ? 0 : breaksFloor;
   let breaks = anneal(model, st, rnd, d, hasPrev, annealDeadline, effort, moveBudget, options.stopFlag, floor);
   dbg(`anneal breaks ${breaks} (floor ${floor})`);
   let proved = breaks <= floor;
@@ -297,13 +302,16 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   progress(90, breaks);
 
   // final insertion attempt (cannot hurt objective 1)
+  let inserted = false;
   for (let i = 0; i < M; i++) {
     if (st.slotOf[i] !== NONE || model.impossible[i] || fixedConflict[i]) continue;
     for (const s of allowed[i]) if (st.fits(i, s)) {
       st.place(i, s);
+      inserted = true;
       break;
     }
   }
+  if (inserted) breaksFloor = floorOf(); // the floor holds for the meetings it was computed on
 
   // ---- tables
   const placed = assignTables(input, model, st);
@@ -312,5 +320,5 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
     if (st.slotOf[i] !== NONE) continue;
     unplaced.push({ meetingIndex: i, ...explain(input, model, st, i, fixedConflict[i]) });
   }
-  return { placed, unplaced };
+  return { placed, unplaced, breaksFloor };
 }
