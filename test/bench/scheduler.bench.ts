@@ -24,43 +24,11 @@ import { generateEvent } from '../../src/scheduling/engine/generator';
 import { solve } from '../../src/scheduling/engine/index';
 import { checkHardRules, computeFigures } from '../../src/scheduling/engine/validate';
 import type { SchedulingInput } from '../../src/scheduling/engine/types';
+import { B2BSP_DIR, envInt as envIntOf, fail as failBench, OPTIMA, parseSeeds } from './b2bsp';
 
-const OPTIMA: Record<string, number> = {
-  'forum-13': 0,
-  'forum-13crafb': 6,
-  'forum-13crafc': 1,
-  'forum-14': 2,
-  'forumt-14': 5,
-  'forumt-14crafc': 5,
-  'forumt-14crafd': 4,
-  'forumt-14crafe': 5,
-  'tic-12': 0,
-  'tic-12crafc': 0,
-  'tic-13': 0,
-  'tic-13crafb': 0,
-  'tic-13crafc': 4,
-  'tic-14crafa': 0,
-  'tic-14crafc': 0,
-  'tic-14crafd': 0,
-  'ticf-13crafa': 0,
-  'ticf-13crafb': 3,
-  'ticf-13crafc': 1,
-  'ticf-14crafa': 0,
-};
-
-/** Bad settings stop the bench with one line naming the variable (no stack trace). */
-function fail(message: string): never {
-  console.error(`bench:scheduler: ${message}`);
-  process.exit(2);
-}
-
-/** A whole number >= min from the environment, or undefined when unset; anything else stops the bench with the variable's name. */
-function envInt(name: string, min: number): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) fail(`${name}: expected a whole number >= ${min}, got "${raw}"`);
-  return Number(raw);
-}
+const BENCH = 'bench:scheduler';
+const fail = (message: string): never => failBench(BENCH, message);
+const envInt = (name: string, min: number) => envIntOf(BENCH, name, min);
 
 const PARTS = ['b2bsp', 'generated', 'reschedule'];
 const only = process.env.BENCH_ONLY || undefined;
@@ -71,14 +39,14 @@ const budgetMs = envInt('BENCH_BUDGET_MS', 1);
 const threads = threadCount !== undefined ? { threads: threadCount } : {};
 const budget = budgetMs !== undefined ? { timeBudgetMs: budgetMs } : {};
 const seed = envInt('BENCH_SEED', 0) ?? 1;
-const seeds = parseSeeds(process.env.BENCH_SEEDS);
+const seeds = parseSeeds(BENCH, process.env.BENCH_SEEDS);
 /** Improvement budget for generated events (the target is < 5 s in total). */
 const GEN_BUDGET_MS = 3500;
 const pad = (s: unknown, n: number) => String(s).padEnd(n);
 const lpad = (s: unknown, n: number) => String(s).padStart(n);
 
 function b2bsp(): void {
-  const dir = path.resolve(__dirname, '../../../shared/benchmarks/b2bsp');
+  const dir = B2BSP_DIR;
   if (!existsSync(dir)) {
     console.log(`b2bsp folder not found at ${dir}; skipped`);
     return;
@@ -138,17 +106,6 @@ function runInstance(dir: string, file: string, seed: number) {
   const r = solve(input, { seed, ...threads, ...budget });
   const ms = Date.now() - t0;
   return { name, input, r, ms, v: checkHardRules(input, r.placed) };
-}
-
-/** "3-7" or "1,4,9" -> seeds; undefined when unset. */
-function parseSeeds(spec: string | undefined): number[] | undefined {
-  if (!spec) return undefined;
-  const range = /^(\d+)-(\d+)$/.exec(spec);
-  const list = range
-    ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i)
-    : spec.split(',').map(Number);
-  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < 0)) fail(`BENCH_SEEDS: expected a-b or a,b,c, got "${spec}"`);
-  return list;
 }
 
 /** Each instance once per seed: how often at the optimum, the range of breaks, the slowest run. */

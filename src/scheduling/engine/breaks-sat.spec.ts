@@ -141,12 +141,19 @@ describe('exactBreaks', () => {
       const worst = schedules[costs.indexOf(Math.max(...costs))];
       const min = Math.min(...costs);
       // a per-person cap that never binds: the minimum over all schedules is the answer
-      const res = exactBreaks(m, worst, 99, Infinity, 1e6);
+      const reports: [number, number][] = [];
+      const res = exactBreaks(m, worst, 99, Infinity, 1e6, undefined, 0, (b, c) => reports.push([b, c]));
       if (total(m, worst) === 0) {
         expect(res).toBeNull();
         continue;
       }
       expect(res).not.toBeNull();
+      // each schedule found is reported (bench:exact): fewer breaks each time, conflicts counted across passes
+      for (let k = 1; k < reports.length; k++) {
+        expect(reports[k][0]).toBeLessThan(reports[k - 1][0]);
+        expect(reports[k][1]).toBeGreaterThanOrEqual(reports[k - 1][1]);
+      }
+      if (res!.breaks < total(m, worst)) expect(reports[reports.length - 1][0]).toBe(res!.breaks);
       expect(res!.optimal).toBe(true);
       expect(res!.breaks).toBe(min);
       expect(total(m, res!.slotOf)).toBe(min);

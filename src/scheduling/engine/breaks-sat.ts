@@ -192,13 +192,15 @@ export function exactBreaks(
   maxConflicts: number,
   stop?: Int32Array,
   floor = 0,
+  onImproved?: (breaks: number, conflicts: number) => void,
 ): ExactBreaksResult | null {
   let cur: Int32Array = Int32Array.from(slotOf);
   let breaks = personBreaks(m, slotOf).reduce((a, b) => a + b, 0);
   let improved = false;
   let left = maxConflicts;
   for (const pass of PASSES) {
-    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, pass, floor);
+    const spent = maxConflicts - left;
+    const r = searchWithin(m, cur, maxSpread, deadline, left, stop, pass, floor, onImproved && ((b, c) => onImproved(b, spent + c)));
     if (!r) break;
     left -= r.conflicts;
     if (r.best) {
@@ -232,6 +234,7 @@ function searchWithin(
   stop: Int32Array | undefined,
   { window, shift, onlyBreakers }: Pass,
   floor: number,
+  onImproved?: (breaks: number, conflicts: number) => void,
 ): WithinResult | null {
   const { S, P, R, M, sessionOf, cap, ma, mb, mr, allowed, fixedSlot } = m;
   const start = personBreaks(m, slotOf);
@@ -423,6 +426,7 @@ function searchWithin(
     if (total >= bestBreaks) break; // cannot happen with a sound encoding; stop rather than loop
     best = next;
     bestBreaks = total;
+    onImproved?.(total, sat.conflicts);
     if (total <= floor) {
       optimal = true;
       break;

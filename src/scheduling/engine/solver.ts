@@ -99,6 +99,8 @@ export interface InternalOptions extends SolveOptions {
    * be beaten sets it, and the others then end their annealing early.
    */
   stopFlag?: Int32Array;
+  /** No exact phase: the annealer's schedule is the result (bench:exact starts from it). */
+  annealOnly?: boolean;
 }
 
 export function runSolver(input: SchedulingInput, options: InternalOptions = {}): SolverOutput {
@@ -273,7 +275,7 @@ export function runSolver(input: SchedulingInput, options: InternalOptions = {})
   // 5 s budget, after about 1.2-1.7 s on forum-13crafb): then a search that did not
   // ask goes on with the exact phase too, for at most twice the time spent so far
   // (a small event's solve stays short when no proof comes).
-  const exactFits = !hasPrev && M <= EXACT_MAX_MEETINGS;
+  const exactFits = !hasPrev && M <= EXACT_MAX_MEETINGS && !options.annealOnly;
   const exactAsked = exactFits && options.exactPhase === true;
   const annealDeadline = exactAsked ? t0 + M_MAX(1, M_FLOOR(budget * 0.8 * ANNEAL_SHARE)) : deadline;
   // A schedule with this many breaks is optimal: the searches end when they reach it
