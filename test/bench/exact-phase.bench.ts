@@ -13,7 +13,9 @@
  * a 2 s solve leaves the exact phase about 0.7 s, 10,000-14,000 conflicts here.
  * Environment: BENCH_FILTER=text[,text] (default: the five instances whose
  * optimum is not always reached), BENCH_SEEDS=a-b or a,b,c (default 1-8),
- * BENCH_CONFLICTS=n (default 40000, the last checkpoint).
+ * BENCH_CONFLICTS=n (default 40000, the last checkpoint), BENCH_EFFORT=x to
+ * scale the annealer's iterations (default 1; the split of a solve's time
+ * between annealing and the exact phase).
  */
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -27,6 +29,8 @@ const BENCH = 'bench:exact';
 const filter = process.env.BENCH_FILTER || 'forum-13crafb,forum-13crafc,forum-14.,ticf-13crafb,ticf-13crafc';
 const seeds = parseSeeds(BENCH, process.env.BENCH_SEEDS) ?? [1, 2, 3, 4, 5, 6, 7, 8];
 const limit = envInt(BENCH, 'BENCH_CONFLICTS', 1000) ?? 40000;
+const effort = Number(process.env.BENCH_EFFORT ?? 1);
+if (!(effort > 0)) fail(BENCH, `BENCH_EFFORT: expected a number > 0, got "${process.env.BENCH_EFFORT}"`);
 const checkpoints = [5000, 10000, 20000, 40000].filter((c) => c < limit).concat(limit);
 const pad = (s: unknown, n: number) => String(s).padEnd(n);
 const lpad = (s: unknown, n: number) => String(s).padStart(n);
@@ -35,7 +39,7 @@ const files = readdirSync(B2BSP_DIR)
   .filter((f) => f.endsWith('.dzn') && filter.split(',').some((x) => `${f.slice(0, -4)}.`.includes(x)))
   .sort();
 if (files.length === 0) fail(BENCH, `BENCH_FILTER: no instance in ${B2BSP_DIR} matches "${filter}"`);
-console.log(`exact phase from the annealer's schedule, seeds ${seeds.join(',')}; breaks summed over the seeds (runs at the optimum)`);
+console.log(`exact phase from the annealer's schedule (effort ${effort}), seeds ${seeds.join(',')}; breaks summed over the seeds (runs at the optimum)`);
 console.log([pad('instance', 15), lpad('annealed', 9), ...checkpoints.map((c) => lpad(`@${c / 1000}k`, 9)), lpad('optimum', 8), lpad('exact ms', 9)].join(' '));
 const totals = new Array<number>(checkpoints.length + 1).fill(0);
 const atOpt = new Array<number>(checkpoints.length + 1).fill(0);
@@ -49,7 +53,7 @@ for (const f of files) {
   const opt = new Array<number>(checkpoints.length + 1).fill(0);
   let ms = 0;
   for (const seed of seeds) {
-    const annealed = runSolver(input, { seed, timeBudgetMs: 600_000, annealOnly: true });
+    const annealed = runSolver(input, { seed, timeBudgetMs: 600_000, annealOnly: true, effort });
     const slotOf = new Int32Array(model.M).fill(NONE);
     for (const p of annealed.placed) slotOf[meetingIndex.get(p.meetingId)!] = slotIndex.get(p.slotId)!;
     const found: [number, number][] = [];
